@@ -1,0 +1,13 @@
+import { z } from "zod";
+
+/** Variables every service reads. Services extend this with their own. */
+export const CommonEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  GOOGLE_CLOUD_PROJECT: z.string().min(6).default("crm-sync-local"),
+  SERVICE_NAME: z.string().min(1).optional(),
+});
+export type CommonEnv = z.infer<typeof CommonEnv>;
+
+/** A boolean variable where "false", "0", "no" and "off" mean false. */
+export const envFlag = (defaultValue: boolean) => z.stringbool().default(defaultValue);

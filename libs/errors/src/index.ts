@@ -1,0 +1,1 @@
+export { SyncError, isSyncError, toSyncError } from "./sync-error.ts";

@@ -1,0 +1,73 @@
+import { trace } from "@opentelemetry/api";
+import { pino, type DestinationStream, type Level, type Logger } from "pino";
+import { scrubText, scrubValue } from "./scrub.ts";
+
+export type { Logger } from "pino";
+
+export interface LoggerOptions {
+  service: string;
+  level?: Level | "silent";
+  /** Google Cloud project, for the `logging.googleapis.com/trace` field Cloud Logging joins on. */
+  projectId?: string;
+  destination?: DestinationStream;
+}
+
+/** Cloud Logging reads `severity`; pino's numeric levels mean nothing to it. */
+const SEVERITY: Record<string, string> = {
+  trace: "DEBUG",
+  debug: "DEBUG",
+  info: "INFO",
+  warn: "WARNING",
+  error: "ERROR",
+  fatal: "CRITICAL",
+};
+
+function errorFields(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const fields: Record<string, unknown> = { type: error.name, message: error.message };
+  const code = (error as { code?: unknown }).code;
+  if (code !== undefined) fields["code"] = code;
+  if (error.stack !== undefined) fields["stack"] = error.stack;
+  if (error.cause !== undefined) fields["cause"] = errorFields(error.cause);
+  return fields;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const projectId = options.projectId;
+  return pino(
+    {
+      level: options.level ?? "info",
+      base: { service: options.service },
+      messageKey: "message",
+      timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: { err: errorFields, error: errorFields },
+      formatters: {
+        level: (label) => ({ severity: SEVERITY[label] ?? "DEFAULT" }),
+        log: (object) => scrubValue(object) as Record<string, unknown>,
+      },
+      hooks: {
+        logMethod(args, method) {
+          const scrubbed = args.map((arg) => (typeof arg === "string" ? scrubText(arg) : arg)) as typeof args;
+          method.apply(this, scrubbed);
+        },
+      },
+      mixin() {
+        const span = trace.getActiveSpan();
+        if (span === undefined) return {};
+        const { traceId, spanId, traceFlags } = span.spanContext();
+        return {
+          traceId,
+          "logging.googleapis.com/trace": projectId === undefined ? traceId : `projects/${projectId}/traces/${traceId}`,
+          "logging.googleapis.com/spanId": spanId,
+          "logging.googleapis.com/trace_sampled": (traceFlags & 1) === 1,
+        };
+      },
+    },
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
+  );
+}
+
+/** A logger for one run: every line carries the runId. */
+export function forRun(logger: Logger, runId: string): Logger {
+  return logger.child({ runId });
+}

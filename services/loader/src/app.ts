@@ -1,0 +1,15 @@
+import express, { type Express } from "express";
+import type { Logger } from "@crm-sync/logging";
+import { healthRouter } from "@crm-sync/server";
+
+export interface AppDeps {
+  logger: Logger;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(healthRouter("loader"));
+  deps.logger.debug("app built");
+  return app;
+}

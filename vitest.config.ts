@@ -1,0 +1,28 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    reporters: ["default"],
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["{libs,services,tools,apps}/*/src/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["{libs,services,tools,apps}/*/test/**/*.integration.test.ts", "test/**/*.integration.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Integration suites start real emulators, databases and browsers: a 2-core machine
+          // runs them best a couple at a time.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
