@@ -25,7 +25,8 @@ describe.each(["trigger", "scraper", "loader", "notifier"])("the %s service", (s
     const response = await fetch(`${url}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ service, ok: true });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    // "close" (not "exit") fires once stdout is drained, so the last log line has been read.
+    const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(lines.at(-1)).toMatchObject({ severity: "INFO", service, message: "stopped" });

@@ -119,3 +119,14 @@ export const EVENT_SCHEMAS = {
   "sync-completed": SyncCompleted,
   "sync-failed": SyncFailed,
 } as const satisfies Record<Topic, z.ZodType>;
+
+/**
+ * Every subscription dead-letters into this one topic; Pub/Sub adds the source subscription
+ * as the `CloudPubSubDeadLetterSourceSubscription` attribute. The notifier watches it.
+ */
+export const DEAD_LETTER_TOPIC = "sync-dead-letter";
+
+/** Subscription names are `<service>.<topic>`, so a topic's consumers are easy to list. */
+export function subscriptionName(service: string, topic: string): string {
+  return `${service}.${topic}`;
+}

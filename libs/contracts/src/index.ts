@@ -21,6 +21,8 @@ export {
   SyncFailed,
   SyncEvent,
   EVENT_SCHEMAS,
+  DEAD_LETTER_TOPIC,
+  subscriptionName,
 } from "./events.ts";
 export type { Topic, EventType, EventOf, DataOf } from "./events.ts";
 export { MessageAttributes } from "./attributes.ts";

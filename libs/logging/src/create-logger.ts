@@ -63,7 +63,9 @@ export function createLogger(options: LoggerOptions): Logger {
         };
       },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    // Synchronous stdout: a process that exits right after logging (shutdown, a CLI error)
+    // must not lose its last lines, and log volume here is small.
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }
 

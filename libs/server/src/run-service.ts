@@ -33,7 +33,6 @@ export async function runService<E extends { PORT: number; LOG_LEVEL: string; GO
     return running;
   } catch (error) {
     logger.fatal({ err: error }, "failed to start");
-    logger.flush();
     process.exitCode = 1;
     throw error;
   }

@@ -20,7 +20,6 @@ export function stopOnSignals(logger: Logger, tasks: ShutdownTask[], exit: (code
         }
       }
       logger.info("stopped");
-      logger.flush();
       exit(code);
     })();
     return stopping;
