@@ -7,3 +7,5 @@ export { createTestDatabase, postgresMissing, POSTGRES_ADMIN_URL } from "./postg
 export type { TestDatabase } from "./postgres.ts";
 export { launchChromium, chromiumMissing, CHROMIUM_PATH, CHROMIUM_ARGS } from "./chromium.ts";
 export { openPglite } from "./pglite.ts";
+export { startGcsTestServer } from "./gcs-test-server.ts";
+export type { GcsTestServer } from "./gcs-test-server.ts";

@@ -1,0 +1,6 @@
+export { startTelemetry } from "./start-telemetry.ts";
+export type { TelemetryOptions, StopTelemetry } from "./start-telemetry.ts";
+export { traceAttributes, contextFromAttributes, currentTraceId } from "./propagation.ts";
+export type { TraceAttributes, TraceContext } from "./propagation.ts";
+export { withSpan } from "./with-span.ts";
+export type { SpanOptions, SpanKindName } from "./with-span.ts";
