@@ -1,0 +1,16 @@
+export { generateCustomers } from "./customers/generate-customers.ts";
+export type { GenerateOptions } from "./customers/generate-customers.ts";
+export { CUSTOMER_SOURCES, RECORD_KEYS } from "./customers/customer-record.ts";
+export type { CustomerRecord, CustomerSource } from "./customers/customer-record.ts";
+export { writeCustomerCsv, customerCsvStream } from "./csv/customer-csv.ts";
+export type { CustomerCsvOptions, ExportFlaw } from "./csv/customer-csv.ts";
+export { createFakePortal } from "./portal/create-fake-portal.ts";
+export type { FakePortalDeps } from "./portal/create-fake-portal.ts";
+export { startFakePortal } from "./portal/start-fake-portal.ts";
+export type { RunningFakePortal, StartFakePortalOptions } from "./portal/start-fake-portal.ts";
+export { createPortalState } from "./portal/portal-state.ts";
+export type { PortalState } from "./portal/portal-state.ts";
+export { PortalConfigPatch, DEFAULT_EXPORT_DELAY_MS, DEFAULT_SESSION_TTL_MS } from "./portal/portal-config.ts";
+export type { PortalConfig, PortalOptions } from "./portal/portal-config.ts";
+export { Variant, DownloadMode } from "./portal/variants.ts";
+export { EXPORT_FILE_NAME } from "./portal/handlers/customer-export.ts";
