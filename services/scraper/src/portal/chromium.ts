@@ -1,0 +1,39 @@
+import { existsSync } from "node:fs";
+import { chromium, type Browser } from "playwright";
+import { SyncError } from "@crm-sync/errors";
+
+/** Keep Chromium from reaching for networks and services a scraper container does not have. */
+export const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const DEBIAN_CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * The configured browser first, then Debian's, then the one Playwright downloads (the
+ * scraper's container image ships that one). A missing browser is a deployment problem that
+ * no retry fixes, so it fails at once with a message that says what to install.
+ */
+export function findChromium(configured: string | undefined, exists: (path: string) => boolean = existsSync): string {
+  if (configured !== undefined) {
+    if (exists(configured)) return configured;
+    throw new SyncError("INTERNAL", `CHROMIUM_PATH points at ${configured}, which does not exist.`);
+  }
+  if (exists(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
+  const bundled = chromium.executablePath();
+  if (bundled !== "" && exists(bundled)) return bundled;
+  throw new SyncError(
+    "INTERNAL",
+    `No Chromium found: set CHROMIUM_PATH, install Debian's chromium (${DEBIAN_CHROMIUM}) or run \`npx playwright install chromium\`.`,
+  );
+}
+
+export async function launchChromium(executablePath: string): Promise<Browser> {
+  return await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true });
+}
