@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { customerKey, maskKey, rowHash } from "./customer-key.ts";
+import { parseCustomerRow, type CustomerRow } from "./customer-row.ts";
+
+function row(fields: string[]): CustomerRow {
+  const result = parseCustomerRow(fields);
+  if (!result.ok) throw new Error(result.reason);
+  return result.row;
+}
+
+const base = ["LENGOLF", "Pim Example", "0812345678", "", "", "", "02/07/2023", "0.00", "10.00", "Others", "No", "No"];
+const patched = (index: number, value: string) => row(base.map((field, i) => (i === index ? value : field)));
+
+describe("customerKey", () => {
+  it("uses the normalized number, whatever way it was typed", () => {
+    expect(customerKey(row(base))).toBe("+66812345678");
+    expect(customerKey(patched(2, "812345678"))).toBe("+66812345678");
+    expect(customerKey(patched(2, "+66 81 234 5678"))).toBe("+66812345678");
+  });
+
+  it("falls back to name and date joined for placeholders and blanks", () => {
+    expect(customerKey(patched(2, "0000000"))).toBe("name:Pim Example|2023-07-02");
+    expect(customerKey(patched(2, ""))).toBe("name:Pim Example|2023-07-02");
+  });
+});
+
+describe("rowHash", () => {
+  it("changes when exported content changes and ignores trimmed spaces", () => {
+    expect(rowHash(patched(8, "11.00"))).not.toBe(rowHash(row(base)));
+    expect(rowHash(patched(2, "812345678"))).not.toBe(rowHash(row(base)));
+    expect(rowHash(patched(1, "Pim Example  "))).toBe(rowHash(row(base)));
+  });
+});
+
+describe("maskKey", () => {
+  it("hides most of a number and all but the initial of a name", () => {
+    expect(maskKey("+66812345678")).toBe("+668******78");
+    expect(maskKey("name:Pim Example|2023-07-02")).toBe("name:P***");
+  });
+});

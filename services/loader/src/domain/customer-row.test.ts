@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { parseCustomerRow } from "./customer-row.ts";
+
+const good = ["LENGOLF", "Somsri Example  ", "812345678", "12 Moo 3\nBangkok 10110", "", "28/05/1979", "30/05/2022", "0.00", "4392.21", "Walk In", "Yes", "No"];
+
+function withField(index: number, value: string): string[] {
+  return good.map((field, i) => (i === index ? value : field));
+}
+
+describe("parseCustomerRow", () => {
+  it("normalizes an exported record", () => {
+    expect(parseCustomerRow(good)).toEqual({
+      ok: true,
+      row: {
+        store: "LENGOLF",
+        customerName: "Somsri Example",
+        contactNumber: "812345678",
+        address: "12 Moo 3\nBangkok 10110",
+        email: null,
+        dateOfBirth: "1979-05-28",
+        dateJoined: "2022-05-30",
+        availableCredit: "0.00",
+        availablePoint: "4392.21",
+        source: "Walk In",
+        smsPdpa: true,
+        emailPdpa: false,
+        phoneNormalized: "+66812345678",
+      },
+    });
+  });
+
+  it("accepts blank optional fields as null", () => {
+    const result = parseCustomerRow(["LENGOLF", "A", "", "", "", "", "", "", "", "", "", ""]);
+    expect(result.ok && result.row).toMatchObject({ contactNumber: "", dateJoined: null, source: null, smsPdpa: null, phoneNormalized: null });
+  });
+
+  it.each([
+    [5, "31/02/1990", "Date of Birth is not a dd/mm/yyyy date"],
+    [6, "2022-05-30", "Date Joined is not a dd/mm/yyyy date"],
+    [7, "12.345", "Available Credit is not an amount"],
+    [8, "lots", "Available Point is not an amount"],
+    [8, "1234567890123.00", "Available Point is not an amount"],
+    [9, "Facebook", "Source is not a known source"],
+    [10, "Maybe", "SMS PDPA is not Yes or No"],
+  ])("rejects column %i value %j without quoting it", (index, value, reason) => {
+    const result = parseCustomerRow(withField(index, value));
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.reason).toContain(reason);
+      expect(result.reason).not.toContain(value);
+    }
+  });
+
+  it("knows which days exist", () => {
+    expect(parseCustomerRow(withField(5, "29/02/2024")).ok).toBe(true);
+    expect(parseCustomerRow(withField(5, "29/02/2023")).ok).toBe(false);
+    expect(parseCustomerRow(withField(5, "1/3/2024"))).toMatchObject({ ok: true, row: { dateOfBirth: "2024-03-01" } });
+    expect(parseCustomerRow(withField(5, "00/03/2024")).ok).toBe(false);
+    expect(parseCustomerRow(withField(5, "01/13/2024")).ok).toBe(false);
+  });
+
+  it("accepts thousands separators and rejects NUL characters", () => {
+    expect(parseCustomerRow(withField(7, "1,234,567.50"))).toMatchObject({ ok: true, row: { availableCredit: "1234567.50" } });
+    expect(parseCustomerRow(withField(3, "12 Moo\u00003"))).toEqual({ ok: false, reason: "a field contains a NUL character" });
+  });
+
+  it("rejects a record without a customer name", () => {
+    expect(parseCustomerRow(withField(1, "   "))).toEqual({ ok: false, reason: "Customer is empty" });
+  });
+
+  it("rejects a ragged record", () => {
+    expect(parseCustomerRow(good.slice(0, 11))).toEqual({ ok: false, reason: "expected 12 fields, found 11" });
+    expect(parseCustomerRow([...good, "extra"])).toEqual({ ok: false, reason: "expected 12 fields, found 13" });
+  });
+});

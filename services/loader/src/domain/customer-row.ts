@@ -1,0 +1,139 @@
+import { z } from "zod";
+import { CSV_COLUMNS } from "@crm-sync/contracts";
+import { normalizeThaiPhone } from "./thai-phone.ts";
+
+export const SOURCES = ["Others", "Walk In", "Digital", "N.A."] as const;
+
+/** One exported customer, normalized into the values `backoffice.customers` stores. */
+export interface CustomerRow {
+  store: string;
+  customerName: string;
+  /** Exactly as exported: leading zeros and placeholders kept, for the old queries. */
+  contactNumber: string;
+  address: string | null;
+  email: string | null;
+  /** ISO `yyyy-mm-dd`. */
+  dateOfBirth: string | null;
+  dateJoined: string | null;
+  /** Decimal text, exact (no float rounding on the way to `numeric`). */
+  availableCredit: string | null;
+  availablePoint: string | null;
+  source: (typeof SOURCES)[number] | null;
+  smsPdpa: boolean | null;
+  emailPdpa: boolean | null;
+  phoneNormalized: string | null;
+}
+
+export type RowResult = { ok: true; row: CustomerRow } | { ok: false; reason: string };
+
+const blankToNull = (value: string) => (value.trim() === "" ? null : value.trim());
+
+// Validation checks shapes only (fast, no transforms: this runs for every row of a large
+// export); the conversions below run on values already known to be well-formed.
+const nonBlank = z.string().regex(/\S/, "is empty");
+const portalDate = z.string().regex(/^\s*(\d{1,2}\/\d{1,2}\/\d{4})?\s*$/, "is not a dd/mm/yyyy date");
+// numeric(14, 2): at most 12 integer digits, optionally with thousands separators.
+const amount = z.string().regex(/^\s*(-?\d{1,3}(,?\d{3}){0,3}(\.\d{1,2})?)?\s*$/, "is not an amount with at most 12 digits and 2 decimals");
+const yesNo = z.enum(["Yes", "No", ""], { error: "is not Yes or No" });
+
+const ExportedCustomer = z.object({
+  store: nonBlank,
+  customer: nonBlank,
+  contactNumber: z.string(),
+  address: z.string(),
+  email: z.string(),
+  dateOfBirth: portalDate,
+  dateJoined: portalDate,
+  availableCredit: amount,
+  availablePoint: amount,
+  source: z.enum([...SOURCES, ""], { error: "is not a known source" }),
+  smsPdpa: yesNo,
+  emailPdpa: yesNo,
+});
+type ExportedCustomer = z.infer<typeof ExportedCustomer>;
+const FIELD_COLUMNS: Record<keyof ExportedCustomer, string> = Object.fromEntries(
+  Object.keys(ExportedCustomer.shape).map((key, i) => [key, CSV_COLUMNS[i] ?? key]),
+) as Record<keyof ExportedCustomer, string>;
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysIn(month: number, year: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+}
+
+/** dd/mm/yyyy → yyyy-mm-dd, or undefined when the day does not exist (31/02). */
+export function isoDate(text: string): string | null | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "") return null;
+  const [dayText = "", monthText = "", yearText = ""] = trimmed.split("/");
+  const day = Number(dayText);
+  const month = Number(monthText);
+  const year = Number(yearText);
+  if (!(year >= 1900 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(month, year))) return undefined;
+  return `${yearText}-${monthText.padStart(2, "0")}-${dayText.padStart(2, "0")}`;
+}
+
+function decimal(text: string): string | null {
+  const cleaned = text.trim().replaceAll(",", "");
+  return cleaned === "" ? null : cleaned;
+}
+
+function yesNoValue(text: "Yes" | "No" | ""): boolean | null {
+  return text === "" ? null : text === "Yes";
+}
+
+/**
+ * Validates and normalizes one exported record. A reject reason names columns and rules only,
+ * never the values: it ends up in logs and run records.
+ */
+export function parseCustomerRow(fields: readonly string[]): RowResult {
+  if (fields.length !== CSV_COLUMNS.length) {
+    return { ok: false, reason: `expected ${CSV_COLUMNS.length} fields, found ${fields.length}` };
+  }
+  // Postgres text cannot hold NUL: one such field would fail the whole load, not just its row.
+  if (fields.some((field) => field.includes("\u0000"))) return { ok: false, reason: "a field contains a NUL character" };
+  const parsed = ExportedCustomer.safeParse({
+    store: fields[0],
+    customer: fields[1],
+    contactNumber: fields[2],
+    address: fields[3],
+    email: fields[4],
+    dateOfBirth: fields[5],
+    dateJoined: fields[6],
+    availableCredit: fields[7],
+    availablePoint: fields[8],
+    source: fields[9],
+    smsPdpa: fields[10],
+    emailPdpa: fields[11],
+  });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${FIELD_COLUMNS[issue.path[0] as keyof ExportedCustomer] ?? "row"} ${issue.message}`);
+    return { ok: false, reason: [...new Set(problems)].join("; ") };
+  }
+  const exported = parsed.data;
+  const dateOfBirth = isoDate(exported.dateOfBirth);
+  const dateJoined = isoDate(exported.dateJoined);
+  if (dateOfBirth === undefined || dateJoined === undefined) {
+    const columns = [dateOfBirth === undefined ? "Date of Birth" : undefined, dateJoined === undefined ? "Date Joined" : undefined];
+    return { ok: false, reason: columns.filter((c) => c !== undefined).map((c) => `${c} is not a dd/mm/yyyy date`).join("; ") };
+  }
+  return {
+    ok: true,
+    row: {
+      store: exported.store.trim(),
+      customerName: exported.customer.trim(),
+      contactNumber: exported.contactNumber,
+      address: blankToNull(exported.address),
+      email: blankToNull(exported.email),
+      dateOfBirth,
+      dateJoined,
+      availableCredit: decimal(exported.availableCredit),
+      availablePoint: decimal(exported.availablePoint),
+      source: exported.source === "" ? null : exported.source,
+      smsPdpa: yesNoValue(exported.smsPdpa),
+      emailPdpa: yesNoValue(exported.emailPdpa),
+      phoneNormalized: normalizeThaiPhone(exported.contactNumber).normalized,
+    },
+  };
+}

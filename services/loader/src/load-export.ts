@@ -1,0 +1,165 @@
+import type { Readable } from "node:stream";
+import type { TransactionSql } from "postgres";
+import type { Stage, StoredObject, SyncCounts } from "@crm-sync/contracts";
+import type { Database } from "@crm-sync/db";
+import { toDbError } from "@crm-sync/db";
+import type { SyncError } from "@crm-sync/errors";
+import { forRun, type Logger } from "@crm-sync/logging";
+import { maskKey } from "./domain/customer-key.ts";
+import { checkGuards, DEFAULT_GUARD_LIMITS, type GuardLimits } from "./domain/guards.ts";
+import type { StagedCustomer } from "./domain/staged-customer.ts";
+import { parseExport, type ParseTally } from "./parse/parse-export.ts";
+import { applyPlan } from "./store/apply-plan.ts";
+import { buildPlan, samplePlan, type PlanSampleEntry, type PlanTotals } from "./store/diff-plan.ts";
+import { findProcessedLoad, loadMessageKey, recordProcessedLoad, recordRunOutcome, type ProcessedLoad } from "./store/run-records.ts";
+import { CREATE_STAGING, stageByCopy, stageByUnnest } from "./store/staging-table.ts";
+
+export interface LoadRequest {
+  runId: string;
+  /** Opened inside the transaction, so a retry reads the file again from the start. */
+  openSource: () => Promise<Readable>;
+  /** The sha256 the producer recorded (csv-ready); the bytes read must match it. */
+  expectedSha256?: string;
+  sourceObject?: StoredObject;
+  allowMassDelete?: boolean;
+  /** Compute the diff and roll it back: nothing is written, not even the run record. */
+  dryRun?: boolean;
+}
+
+export interface LoadDeps {
+  db: Database;
+  logger: Logger;
+  limits?: GuardLimits;
+  onStage?: (stage: Extract<Stage, "parsing" | "diffing" | "committing">, message: string) => Promise<void> | void;
+  onRows?: (rowsSoFar: number) => void;
+  /** Runs after the writes, just before commit. Tests inject crashes here. */
+  beforeCommit?: (runId: string) => Promise<void> | void;
+}
+
+export interface DiffSampleEntry {
+  change: "insert" | "update" | "phone change" | "revive" | "soft delete";
+  key: string;
+  row: number | null;
+}
+
+export type LoadResult =
+  | { status: "loaded"; counts: SyncCounts; durationMs: number; sha256: string; messageKey: string }
+  | { status: "duplicate"; counts: SyncCounts; durationMs: number; sha256: string; messageKey: string; published: boolean }
+  | { status: "dry-run"; counts: SyncCounts; durationMs: number; sha256: string; sample: DiffSampleEntry[] };
+
+const LOCK_AND_STAGE = `select pg_advisory_xact_lock(hashtext('crm_sync.loader')); set local work_mem = '64MB'; ${CREATE_STAGING};`;
+
+class RolledBack {
+  readonly result: LoadResult;
+  constructor(result: LoadResult) {
+    this.result = result;
+  }
+}
+
+/**
+ * One load, one transaction: lock, stream the export into staging, diff, check the guards,
+ * write, record. Any failure rolls everything back, so the customer table is either fully
+ * updated or untouched.
+ */
+export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<LoadResult> {
+  const started = Date.now();
+  const logger = forRun(deps.logger, request.runId);
+  const limits = deps.limits ?? DEFAULT_GUARD_LIMITS;
+  let tally: ParseTally | undefined;
+  try {
+    return await deps.db.sql.begin(async (tx) => {
+      await tx.unsafe(LOCK_AND_STAGE);
+      if (request.expectedSha256 !== undefined && !request.dryRun) {
+        const seen = await duplicateOf(tx, request.runId, request.expectedSha256, started);
+        if (seen !== undefined) return seen;
+      }
+
+      await deps.onStage?.("parsing", "Reading the export");
+      const source = await request.openSource();
+      const stage = deps.db.supportsCopy ? stageByCopy : stageByUnnest;
+      tally = await parseExport(source, (batches: AsyncIterable<StagedCustomer[]>) => stage(tx, batches), {
+        ...(request.expectedSha256 === undefined ? {} : { expectedSha256: request.expectedSha256 }),
+        ...(deps.onRows === undefined ? {} : { onRows: deps.onRows }),
+      });
+      if (request.expectedSha256 === undefined && !request.dryRun) {
+        const seen = await duplicateOf(tx, request.runId, tally.sha256, started);
+        if (seen !== undefined) return seen;
+      }
+
+      await deps.onStage?.("diffing", `Comparing ${tally.rows} rows with the customer table`);
+      const totals = await buildPlan(tx);
+      const counts = countsOf(tally, totals);
+      logger.info({ counts, rejectReasons: tally.reasons, activeBefore: totals.activeBefore }, "diff computed");
+      const refusal = checkGuards(
+        { rows: counts.rows, rejected: counts.rejected, activeBefore: totals.activeBefore, softDeleted: counts.softDeleted, allowMassDelete: request.allowMassDelete ?? false },
+        limits,
+      );
+      if (refusal !== undefined) throw refusal;
+
+      if (request.dryRun) {
+        const sample = (await samplePlan(tx, 5)).map(describeSample);
+        throw new RolledBack({ status: "dry-run", counts, durationMs: Date.now() - started, sha256: tally.sha256, sample });
+      }
+
+      await deps.onStage?.("committing", "Writing the changes");
+      await applyPlan(tx, request.runId);
+      const durationMs = Date.now() - started;
+      const messageKey = loadMessageKey(request.runId, tally.sha256);
+      await recordProcessedLoad(tx, messageKey, request.runId, { counts, durationMs, published: false });
+      await recordRunOutcome(tx, request.runId, {
+        sha256: tally.sha256,
+        rows: counts.rows,
+        counts,
+        ...(request.sourceObject === undefined ? {} : { sourceObject: request.sourceObject }),
+      });
+      await deps.beforeCommit?.(request.runId);
+      return { status: "loaded" as const, counts, durationMs, sha256: tally.sha256, messageKey };
+    });
+  } catch (error) {
+    if (error instanceof RolledBack) return error.result;
+    const failure = toDbError(error);
+    if (failure.code === "MASS_DELETE_HELD") await rememberHeldRun(deps, request, tally, failure);
+    throw failure;
+  }
+}
+
+async function duplicateOf(tx: TransactionSql, runId: string, sha256: string, started: number): Promise<LoadResult | undefined> {
+  const messageKey = loadMessageKey(runId, sha256);
+  const seen: ProcessedLoad | undefined = await findProcessedLoad(tx, messageKey);
+  if (seen === undefined) return undefined;
+  return { status: "duplicate", counts: seen.counts, durationMs: Date.now() - started, sha256, messageKey, published: seen.published };
+}
+
+function countsOf(tally: ParseTally, totals: PlanTotals): SyncCounts {
+  return {
+    rows: tally.rows,
+    inserted: totals.inserted,
+    updated: totals.updated,
+    unchanged: totals.staged - totals.inserted - totals.updated - totals.revived,
+    softDeleted: totals.softDeleted,
+    revived: totals.revived,
+    rejected: totals.rejected,
+  };
+}
+
+const CHANGE_NAMES: Record<PlanSampleEntry["kind"], DiffSampleEntry["change"]> = {
+  insert: "insert",
+  update: "update",
+  rekey: "phone change",
+  revive: "revive",
+  soft_delete: "soft delete",
+};
+
+function describeSample(entry: PlanSampleEntry): DiffSampleEntry {
+  return { change: CHANGE_NAMES[entry.kind], key: maskKey(entry.customerKey), row: entry.rowNo };
+}
+
+/** A held run's object is recorded (outside the rolled-back transaction) so it can be approved later. */
+async function rememberHeldRun(deps: LoadDeps, request: LoadRequest, tally: ParseTally | undefined, failure: SyncError): Promise<void> {
+  if (tally === undefined || request.sourceObject === undefined || request.dryRun) return;
+  try {
+    await recordRunOutcome(deps.db.sql, request.runId, { sha256: tally.sha256, rows: tally.rows, sourceObject: request.sourceObject });
+  } catch (error) {
+    forRun(deps.logger, request.runId).warn({ err: error, code: failure.code }, "could not record the held run's export");
+  }
+}

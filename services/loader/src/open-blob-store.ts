@@ -1,0 +1,19 @@
+import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Storage } from "@google-cloud/storage";
+import { FileBlobStore, GcsBlobStore, type BlobStore } from "@crm-sync/blob";
+
+/**
+ * `file:///dir` → a folder (embedded and local modes; the folder name stands in for the
+ * bucket), `gs://bucket` → Cloud Storage, or the GCS test server when an endpoint is given.
+ * The same rule as the scraper's, so both read and write the same place.
+ */
+export function openBlobStore(blobUrl: string, options: { apiEndpoint?: string | undefined; projectId: string }): BlobStore {
+  const url = new URL(blobUrl);
+  if (url.protocol === "file:") {
+    const root = fileURLToPath(url);
+    return new FileBlobStore({ root, bucket: basename(root) || "local" });
+  }
+  const storage = new Storage({ projectId: options.projectId, ...(options.apiEndpoint === undefined ? {} : { apiEndpoint: options.apiEndpoint }) });
+  return new GcsBlobStore({ bucket: url.hostname, storage });
+}

@@ -1,0 +1,110 @@
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { CsvError, parse } from "csv-parse";
+import { CSV_COLUMNS } from "@crm-sync/contracts";
+import { SyncError, isSyncError } from "@crm-sync/errors";
+import { stageCustomer, type StagedCustomer } from "../domain/staged-customer.ts";
+import { Sha256Tap } from "./sha256-tap.ts";
+
+export interface ParseTally {
+  /** Data records in the file (valid and rejected). */
+  rows: number;
+  /** Records that failed validation (staged as rejected); duplicate keys are found later, in SQL. */
+  invalid: number;
+  /** Reject reasons (column + rule, never values) and how often each occurred. */
+  reasons: Record<string, number>;
+  sha256: string;
+  bytes: number;
+}
+
+export interface ParseOptions {
+  /** The sha256 the producer recorded; the bytes read must match it. */
+  expectedSha256?: string;
+  batchSize?: number;
+  onRows?: (rowsSoFar: number) => void;
+}
+
+/** Consumes the valid rows in batches while the file is still being read. */
+export type BatchConsumer = (batches: AsyncIterable<StagedCustomer[]>) => Promise<void>;
+
+/**
+ * Streams an export through csv-parse into `consume` (every record, rejected ones flagged): the header must equal the contract
+ * exactly, each record is validated and normalized, and the bytes are hashed on the way.
+ * Memory stays flat whatever the file size: only one batch is held at a time.
+ */
+export async function parseExport(source: Readable, consume: BatchConsumer, options: ParseOptions = {}): Promise<ParseTally> {
+  const tally: ParseTally = { rows: 0, invalid: 0, reasons: {}, sha256: "", bytes: 0 };
+  // Measured at 100k rows: 500 keeps peak RSS near 140 MB; 5,000 costs 50 MB more and no time.
+  const batchSize = options.batchSize ?? 500;
+  const tap = new Sha256Tap();
+  let headerSeen = false;
+  let sourceError: unknown;
+  source.once("error", (error) => {
+    sourceError = error;
+  });
+
+  const parser = parse({ bom: true, relax_column_count: true });
+
+  // Records arrive as arrays (no `columns`: naming every field costs a third more time).
+  async function* batches(records: AsyncIterable<string[]>): AsyncGenerator<StagedCustomer[]> {
+    let batch: StagedCustomer[] = [];
+    for await (const record of records) {
+      if (!headerSeen) {
+        headerSeen = true;
+        checkHeader(record);
+        continue;
+      }
+      tally.rows++;
+      const staged = stageCustomer(record, tally.rows);
+      if (!staged.ok) {
+        tally.invalid++;
+        tally.reasons[staged.reason] = (tally.reasons[staged.reason] ?? 0) + 1;
+      }
+      batch.push(staged.customer);
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+        options.onRows?.(tally.rows);
+      }
+    }
+    if (batch.length > 0) yield batch;
+    options.onRows?.(tally.rows);
+  }
+
+  try {
+    await pipeline(source, tap, parser, batches, consume);
+  } catch (error) {
+    throw classify(error, sourceError);
+  }
+  tally.sha256 = tap.digest();
+  tally.bytes = tap.bytes;
+  if (!headerSeen) throw new SyncError("EXPORT_EMPTY", "The export file is empty.");
+  if (options.expectedSha256 !== undefined && options.expectedSha256 !== tally.sha256) {
+    throw new SyncError("EXPORT_INCOMPLETE", "The export read from storage does not match the sha256 recorded when it was stored.");
+  }
+  return tally;
+}
+
+function checkHeader(record: string[]): void {
+  const exact = record.length === CSV_COLUMNS.length && CSV_COLUMNS.every((column, i) => record[i] === column);
+  if (exact) return;
+  const known = new Set<string>(CSV_COLUMNS);
+  const unexpected = record.filter((column) => !known.has(column)).length;
+  const missing = CSV_COLUMNS.filter((column) => !record.includes(column)).length;
+  throw new SyncError(
+    "CSV_HEADER_MISMATCH",
+    `The export's header differs from the contract (${record.length} columns, ${missing} missing, ${unexpected} unexpected, or out of order).`,
+  );
+}
+
+function classify(error: unknown, sourceError: unknown): unknown {
+  if (isSyncError(error)) return error;
+  if (sourceError !== undefined && (error === sourceError || isSyncError(sourceError))) {
+    return isSyncError(sourceError) ? sourceError : new SyncError("BLOB_UNAVAILABLE", "The export could not be read from storage.", { cause: sourceError });
+  }
+  if (error instanceof CsvError) {
+    // csv-parse's message quotes the offending text, which can be customer data: keep only its code.
+    return new SyncError("CSV_MALFORMED", `The export is not valid CSV (${error.code}).`, { cause: error });
+  }
+  return error;
+}

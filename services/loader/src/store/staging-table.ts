@@ -1,0 +1,91 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { TransactionSql } from "postgres";
+import type { StagedCustomer } from "../domain/staged-customer.ts";
+
+/** The export's valid rows, for set-based diffing. Dropped at commit or rollback. */
+export const CREATE_STAGING = `
+  create temp table loader_staging (
+    row_no integer not null,
+    customer_key text not null,
+    phone_normalized text,
+    row_hash text not null,
+    store text not null,
+    customer_name text not null,
+    contact_number text not null,
+    address text,
+    email text,
+    date_of_birth date,
+    date_joined date,
+    available_credit numeric(14, 2),
+    available_point numeric(14, 2),
+    source text,
+    sms_pdpa boolean,
+    email_pdpa boolean,
+    rejected boolean not null
+  ) on commit drop`;
+
+const COLUMNS =
+  "row_no, customer_key, phone_normalized, row_hash, store, customer_name, contact_number, address, email, date_of_birth, date_joined, available_credit, available_point, source, sms_pdpa, email_pdpa, rejected";
+
+function fieldsOf(row: StagedCustomer): Array<string | null> {
+  return [
+    String(row.rowNo),
+    row.customerKey,
+    row.phoneNormalized,
+    row.rowHash,
+    row.store,
+    row.customerName,
+    row.contactNumber,
+    row.address,
+    row.email,
+    row.dateOfBirth,
+    row.dateJoined,
+    row.availableCredit,
+    row.availablePoint,
+    row.source,
+    row.smsPdpa === null ? null : String(row.smsPdpa),
+    row.emailPdpa === null ? null : String(row.emailPdpa),
+    String(row.rejected),
+  ];
+}
+
+const COPY_SPECIAL = /[\\\n\r\t]/;
+
+/** COPY text format: tab-separated, `\N` for null, backslash escapes for the separators. */
+function copyField(value: string | null): string {
+  if (value === null) return "\\N";
+  if (!COPY_SPECIAL.test(value)) return value;
+  return value.replaceAll("\\", "\\\\").replaceAll("\n", "\\n").replaceAll("\r", "\\r").replaceAll("\t", "\\t");
+}
+
+async function* copyText(batches: AsyncIterable<StagedCustomer[]>): AsyncGenerator<string> {
+  for await (const batch of batches) {
+    let chunk = "";
+    for (const row of batch) chunk += `${fieldsOf(row).map(copyField).join("\t")}\n`;
+    yield chunk;
+  }
+}
+
+/** Postgres: one COPY FROM STDIN stream, filled while the file is still being parsed. */
+export async function stageByCopy(tx: TransactionSql, batches: AsyncIterable<StagedCustomer[]>): Promise<void> {
+  const writable = await tx.unsafe(`copy loader_staging (${COLUMNS}) from stdin`).writable();
+  await pipeline(Readable.from(copyText(batches)), writable);
+}
+
+/** PGlite's socket does not carry COPY: one multi-row insert per batch, each column as an array. */
+export async function stageByUnnest(tx: TransactionSql, batches: AsyncIterable<StagedCustomer[]>): Promise<void> {
+  const width = COLUMNS.split(",").length;
+  const params = Array.from({ length: width }, (_, i) => `$${i + 1}::text[]`).join(", ");
+  const statement = `
+    insert into loader_staging (${COLUMNS})
+    select c1::integer, c2, c3, c4, c5, c6, c7, c8, c9, c10::date, c11::date, c12::numeric, c13::numeric, c14, c15::boolean, c16::boolean, c17::boolean
+    from unnest(${params}) as t(${Array.from({ length: width }, (_, i) => `c${i + 1}`).join(", ")})`;
+  for await (const batch of batches) {
+    const columns: Array<Array<string | null>> = Array.from({ length: width }, () => []);
+    for (const row of batch) {
+      fieldsOf(row).forEach((value, i) => columns[i]?.push(value));
+    }
+    await tx.unsafe(statement, columns);
+  }
+}

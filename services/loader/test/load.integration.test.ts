@@ -1,0 +1,173 @@
+import { readFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CSV_HEADER } from "@crm-sync/contracts";
+import type { Database } from "@crm-sync/db";
+import { BACKENDS, changeCount, customers, dumpCustomers, loadBytes } from "./support/backends.ts";
+import { exportCsv, exportLine, syntheticCustomer, type ExportedCustomer } from "./support/synthetic-export.ts";
+
+const SAMPLE = readFileSync(new URL("../../../../shared/samples/customer-management-sample.csv", import.meta.url));
+const base = (count: number): ExportedCustomer[] => Array.from({ length: count }, (_, i) => syntheticCustomer(i));
+
+for (const backend of BACKENDS) {
+  describe.skipIf(backend.skip)(`loading exports into ${backend.name}`, () => {
+    let db: Database;
+    let close: () => Promise<void>;
+    beforeEach(async () => {
+      ({ db, close } = await backend.open());
+    });
+    afterEach(async () => {
+      await close();
+    });
+
+    it("loads the portal sample: names trimmed, numbers kept as exported, duplicates rejected", async () => {
+      const result = await loadBytes(db, SAMPLE, { runId: "run-sample-1" });
+      expect(result).toMatchObject({
+        status: "loaded",
+        counts: { rows: 30, inserted: 26, updated: 0, unchanged: 0, softDeleted: 0, revived: 0, rejected: 4 },
+      });
+      const rows = await customers(db);
+      expect(rows).toHaveLength(26);
+      expect(rows.find((r) => r.customer_name === "สมศรี ชัยศรี")).toMatchObject({ contact_number: "601869387", phone_normalized: "+66601869387" });
+      expect(rows.find((r) => r.contact_number === "66941952642")).toMatchObject({ phone_normalized: "+66941952642", date_joined: "2024-03-21" });
+      // 690500363 / 0690500363 and 0925984535 / 925984535 name different people: no silent merge.
+      expect(rows.filter((r) => ["+66690500363", "+66925984535"].includes(r.customer_key))).toEqual([]);
+      expect(rows.every((r) => r.batch_id === "run-sample-1")).toBe(true);
+      expect(await changeCount(db)).toBe(26);
+    });
+
+    it("applies a second export: updates, new and vanished customers, and a changed number on the same row", async () => {
+      const first = base(40);
+      await loadBytes(db, exportCsv(first), { runId: "run-a" });
+      const before = await customers(db);
+      const second = first.map((c) => ({ ...c }));
+      second[0] = { ...second[0]!, points: "12345.67" };
+      second[2] = { ...second[2]!, phone: "0899999999" };
+      second.splice(5, 1);
+      second.push(syntheticCustomer(100));
+
+      const result = await loadBytes(db, exportCsv(second), { runId: "run-b" });
+      expect(result.counts).toEqual({ rows: 40, inserted: 1, updated: 2, unchanged: 37, softDeleted: 1, revived: 0, rejected: 0 });
+      const after = await customers(db);
+      const byName = (rows: typeof after, name: string) => rows.find((r) => r.customer_name === name);
+      expect(byName(after, first[0]!.name)).toMatchObject({ available_point: "12345.67", batch_id: "run-b" });
+      expect(byName(after, first[2]!.name)).toMatchObject({ id: byName(before, first[2]!.name)?.id, contact_number: "0899999999", customer_key: "+66899999999" });
+      expect(byName(after, first[5]!.name)?.deleted_at).toBeInstanceOf(Date);
+      expect(byName(after, first[1]!.name)?.batch_id).toBe("run-a");
+      expect(after.filter((r) => r.deleted_at === null)).toHaveLength(40);
+    });
+
+    it("revives a returning customer on its old row", async () => {
+      const all = base(30);
+      await loadBytes(db, exportCsv(all));
+      await loadBytes(db, exportCsv(all.filter((_, i) => i !== 3)));
+      const gone = (await customers(db)).find((r) => r.customer_name === all[3]!.name);
+      expect(gone?.deleted_at).toBeInstanceOf(Date);
+
+      const back = all.map((c, i) => (i === 3 ? { ...c, points: "1.00" } : c));
+      const result = await loadBytes(db, exportCsv(back), { runId: "run-revive" });
+      expect(result.counts).toMatchObject({ rows: 30, revived: 1, updated: 0, inserted: 0, unchanged: 29 });
+      const revived = (await customers(db)).find((r) => r.customer_name === all[3]!.name);
+      expect(revived).toMatchObject({ id: gone?.id, deleted_at: null, available_point: "1.00", batch_id: "run-revive" });
+    });
+
+    it("keys placeholder numbers by name and date joined, and rejects both rows of a duplicated number", async () => {
+      const rows = base(20);
+      rows[0] = { ...rows[0]!, phone: "0" };
+      rows[1] = { ...rows[1]!, phone: "0000000" };
+      rows[2] = { ...rows[2]!, phone: rows[3]!.phone.slice(1) };
+      const result = await loadBytes(db, exportCsv(rows), { limits: { maxRejectRatio: 0.2, maxDeleteRatio: 0.1 } });
+      expect(result.counts).toMatchObject({ rows: 20, inserted: 18, rejected: 2 });
+      const loaded = await customers(db);
+      expect(loaded.find((r) => r.customer_name === rows[0]!.name)).toMatchObject({ contact_number: "0", phone_normalized: null, customer_key: `name:${rows[0]!.name}|2022-01-01` });
+      expect(loaded.find((r) => r.customer_name === rows[1]!.name)).toMatchObject({ contact_number: "0000000", phone_normalized: null });
+      expect(loaded.some((r) => r.customer_name === rows[2]!.name || r.customer_name === rows[3]!.name)).toBe(false);
+    });
+
+    it("rejects a row with characters Postgres cannot store as that row only", async () => {
+      const rows = base(30);
+      rows[7] = { ...rows[7]!, name: "Member\u0000 Seven", address: "1 Moo\u00002" };
+      const result = await loadBytes(db, exportCsv(rows), { limits: { maxRejectRatio: 0.05, maxDeleteRatio: 0.1 } });
+      expect(result.counts).toMatchObject({ rows: 30, inserted: 29, rejected: 1 });
+    });
+
+    it("does not soft-delete a customer whose number appears twice in the next export", async () => {
+      const rows = base(30);
+      await loadBytes(db, exportCsv(rows));
+      const next = rows.map((c, i) => (i === 4 ? { ...c, phone: rows[5]!.phone.slice(1) } : c));
+      const result = await loadBytes(db, exportCsv(next));
+      expect(result.counts).toMatchObject({ rows: 30, rejected: 2, softDeleted: 0, unchanged: 28 });
+    });
+
+    it("writes zero customer rows when the export equals the table", async () => {
+      const file = exportCsv(base(50));
+      await loadBytes(db, file);
+      const before = await dumpCustomers(db);
+      const changes = await changeCount(db);
+      const result = await loadBytes(db, file);
+      expect(result.counts).toEqual({ rows: 50, inserted: 0, updated: 0, unchanged: 50, softDeleted: 0, revived: 0, rejected: 0 });
+      expect(await dumpCustomers(db)).toBe(before);
+      expect(await changeCount(db)).toBe(changes);
+    });
+
+    describe("guards leave the table exactly as it was", () => {
+      const loaded = base(40);
+      beforeEach(async () => {
+        await loadBytes(db, exportCsv(loaded));
+      });
+
+      it.each([
+        ["a header-only export", () => Buffer.from(`\uFEFF${CSV_HEADER}`), "EXPORT_EMPTY"],
+        ["an empty file", () => Buffer.alloc(0), "EXPORT_EMPTY"],
+        ["a renamed column", () => Buffer.from(exportCsv(loaded).toString().replace('"Customer"', '"Customer Name"')), "CSV_HEADER_MISMATCH"],
+        ["a file ending inside a quote", () => Buffer.concat([exportCsv(loaded), Buffer.from('\n"LENGOLF","Open quote')]), "CSV_MALFORMED"],
+        ["too many invalid rows", () => exportCsv(loaded.map((c, i) => (i < 3 ? { ...c, joined: "31/02/2022" } : c))), "REJECT_RATIO_EXCEEDED"],
+        ["too many ragged rows", () => Buffer.from(`${exportCsv(loaded.slice(0, 30)).toString()}\n${exportLine(loaded[30]!).split(",").slice(0, 5).join(",")}`), "REJECT_RATIO_EXCEEDED"],
+      ])("refuses %s", async (_what, bytes, code) => {
+        const before = await dumpCustomers(db);
+        await expect(loadBytes(db, bytes(), { limits: { maxRejectRatio: 0.01, maxDeleteRatio: 0.5 } })).rejects.toMatchObject({ code });
+        expect(await dumpCustomers(db)).toBe(before);
+      });
+
+      it("holds a mass delete, then applies it once approved", async () => {
+        const before = await dumpCustomers(db);
+        const shrunk = exportCsv(loaded.slice(0, 30));
+        await expect(loadBytes(db, shrunk)).rejects.toMatchObject({ code: "MASS_DELETE_HELD", retryable: false });
+        expect(await dumpCustomers(db)).toBe(before);
+        const approved = await loadBytes(db, shrunk, { allowMassDelete: true });
+        expect(approved.counts).toMatchObject({ rows: 30, softDeleted: 10, unchanged: 30 });
+      });
+    });
+
+    it("rolls back a crash between the diff and the commit, and the retry loads cleanly", async () => {
+      const first = base(30);
+      await loadBytes(db, exportCsv(first));
+      const before = await dumpCustomers(db);
+      const changes = await changeCount(db);
+      const next = exportCsv([...first.slice(1), syntheticCustomer(500)].map((c, i) => (i === 0 ? { ...c, points: "7.00" } : c)));
+
+      await expect(
+        loadBytes(db, next, {
+          runId: "run-crash",
+          beforeCommit: () => {
+            throw new Error("injected crash before commit");
+          },
+        }),
+      ).rejects.toThrow();
+      expect(await dumpCustomers(db)).toBe(before);
+      expect(await changeCount(db)).toBe(changes);
+
+      const retried = await loadBytes(db, next, { runId: "run-crash" });
+      expect(retried).toMatchObject({ status: "loaded", counts: { rows: 30, inserted: 1, updated: 1, softDeleted: 1, unchanged: 28 } });
+    });
+
+    it("computes a dry run without writing anything", async () => {
+      await loadBytes(db, exportCsv(base(20)));
+      const before = await dumpCustomers(db);
+      const result = await loadBytes(db, exportCsv([...base(19), syntheticCustomer(77)]), { dryRun: true });
+      expect(result).toMatchObject({ status: "dry-run", counts: { inserted: 1, softDeleted: 1, unchanged: 19 } });
+      expect(result.status === "dry-run" && result.sample.map((entry) => entry.change).sort()).toEqual(["insert", "soft delete"]);
+      expect(JSON.stringify(result)).not.toContain(syntheticCustomer(77).phone.slice(2));
+      expect(await dumpCustomers(db)).toBe(before);
+    });
+  });
+}
