@@ -1,15 +1,126 @@
 import express, { type Express } from "express";
+import { TOPICS, subscriptionName } from "@crm-sync/contracts";
+import { pushHandler, type EventBus, type OidcVerifier, type Subscription } from "@crm-sync/bus";
+import type { Database } from "@crm-sync/db";
 import type { Logger } from "@crm-sync/logging";
 import { healthRouter } from "@crm-sync/server";
+import { DEFAULT_STAGE_DEADLINES, type StageDeadlines } from "./domain/stage-timeout.ts";
+import { createTokenCheck } from "./auth/bearer-tokens.ts";
+import { createOidcVerifier, type OidcVerifierOptions } from "./auth/oidc-verifier.ts";
+import { requireCaller } from "./auth/require-caller.ts";
+import { createRunStore, type RunStore } from "./store/runs-store.ts";
+import { RunChanges } from "./live/run-changes.ts";
+import { projectEvent } from "./handlers/project-event.ts";
+import { sweepStageTimeouts } from "./handlers/sweep-stage-timeouts.ts";
+import { startSync } from "./handlers/start-sync.ts";
+import { getRun, listRuns } from "./handlers/read-runs.ts";
+import { runEvents } from "./handlers/run-events.ts";
+import { getFreshness } from "./handlers/freshness.ts";
+import { approveRun } from "./handlers/approve-run.ts";
+import { dashboardRouter } from "./handlers/dashboard.ts";
+import { apiErrorHandler } from "./handlers/api-errors.ts";
 
-export interface AppDeps {
+/** The five topics the ledger projects. */
+export const LEDGER_TOPICS = [TOPICS.syncRequested, TOPICS.syncProgress, TOPICS.csvReady, TOPICS.syncCompleted, TOPICS.syncFailed] as const;
+
+export interface TriggerDeps {
+  db: Database;
+  bus: EventBus;
   logger: Logger;
+  auth: {
+    /** Static API tokens (several allowed, for rotation). */
+    apiTokens: readonly string[];
+    /** Accept Google ID tokens for this audience from these service accounts. */
+    oidc?: OidcVerifierOptions;
+  };
+  /** Mounts `POST /pubsub/<topic>` for Pub/Sub push delivery, checked by this verifier. Leave out for pull mode. */
+  push?: { verifier: OidcVerifier };
+  clock?: () => Date;
+  stageDeadlines?: StageDeadlines;
+  /** Data older than this is stale (default 26 h: a daily run plus slack). */
+  staleAfterMs?: number;
+  /** How often a live stream re-reads its run (catches other instances' writes). Default 2 s. */
+  ssePollMs?: number;
 }
 
-export function createApp(deps: AppDeps): Express {
+export interface Trigger {
+  app: Express;
+  store: RunStore;
+  changes: RunChanges;
+  /** Pull mode (embedded, in-memory bus, local): subscribe the ledger to its five topics. */
+  subscribe(): Promise<void>;
+  /** Applies stage timeouts once; returns how many runs it failed. */
+  sweep(): Promise<number>;
+  /** Sweeps every `intervalMs` until close(). */
+  startSweeper(intervalMs: number): void;
+  /** Stops subscriptions and the sweeper (the database and bus belong to the caller). */
+  close(): Promise<void>;
+}
+
+export const SERVICE_NAME = "trigger";
+
+export function createTrigger(deps: TriggerDeps): Trigger {
+  const clock = deps.clock ?? (() => new Date());
+  const store = createRunStore(deps.db);
+  const changes = new RunChanges();
+  const logger = deps.logger;
+  const projection = { store, changes, logger };
+  const subscriptions: Subscription[] = [];
+  let sweeper: NodeJS.Timeout | undefined;
+
+  const sweep = () =>
+    sweepStageTimeouts({ store, changes, logger, clock, deadlines: deps.stageDeadlines ?? DEFAULT_STAGE_DEADLINES });
+
   const app = express();
   app.disable("x-powered-by");
-  app.use(healthRouter("trigger"));
-  deps.logger.debug("app built");
-  return app;
+  app.use(healthRouter(SERVICE_NAME, { database: async () => void (await deps.db.sql`select 1`) }));
+  app.use(dashboardRouter());
+
+  if (deps.push !== undefined) {
+    const verifier = deps.push.verifier;
+    for (const topic of LEDGER_TOPICS) app.use(pushHandler({ topic, handler: projectEvent(projection), logger, verifier }));
+  }
+
+  const api = express.Router();
+  api.use(
+    requireCaller(
+      {
+        tokenMatches: createTokenCheck(deps.auth.apiTokens),
+        ...(deps.auth.oidc === undefined ? {} : { verifyIdToken: createOidcVerifier(deps.auth.oidc) }),
+      },
+      logger,
+    ),
+  );
+  api.use(express.json({ limit: "4kb" }));
+  const write = { store, bus: deps.bus, changes, logger, clock };
+  api.post("/syncs", startSync(write));
+  api.get("/syncs", listRuns(store));
+  api.get("/syncs/:runId", getRun(store));
+  api.get("/syncs/:runId/events", runEvents({ store, changes, logger, pollMs: deps.ssePollMs ?? 2000 }));
+  api.post("/syncs/:runId/approve", approveRun(write));
+  api.get("/freshness", getFreshness({ store, clock, staleAfterMs: deps.staleAfterMs ?? 26 * 3_600_000 }));
+  app.use("/v1", api);
+  app.use(apiErrorHandler(logger));
+
+  return {
+    app,
+    store,
+    changes,
+    async subscribe() {
+      for (const topic of LEDGER_TOPICS) {
+        subscriptions.push(await deps.bus.subscribe(topic, subscriptionName(SERVICE_NAME, topic), projectEvent(projection)));
+      }
+    },
+    sweep,
+    startSweeper(intervalMs) {
+      sweeper = setInterval(() => {
+        sweep().catch((error: unknown) => logger.error({ err: error }, "stage-timeout sweep failed"));
+      }, intervalMs);
+      sweeper.unref();
+    },
+    async close() {
+      if (sweeper !== undefined) clearInterval(sweeper);
+      await Promise.all(subscriptions.splice(0).map((subscription) => subscription.close()));
+    },
+  };
 }

@@ -1,5 +1,43 @@
+import { PubSubBus, createOidcVerifier } from "@crm-sync/bus";
+import { migrate, openDatabase } from "@crm-sync/db";
 import { runService } from "@crm-sync/server";
-import { createApp } from "./app.ts";
+import { createTrigger } from "./app.ts";
 import { readEnv } from "./env.ts";
 
-await runService({ name: "trigger", env: readEnv(), build: (_env, logger) => ({ app: createApp({ logger }) }) });
+await runService({
+  name: "trigger",
+  env: readEnv(),
+  build: async (env, logger) => {
+    const db = await openDatabase(env.DATABASE_URL, { logger });
+    if (env.MIGRATE_ON_START) await migrate(db, { logger });
+    const bus = new PubSubBus({
+      projectId: env.GOOGLE_CLOUD_PROJECT,
+      logger,
+      ...(env.PUBSUB_EMULATOR_HOST === undefined ? {} : { emulatorHost: env.PUBSUB_EMULATOR_HOST }),
+    });
+    const push =
+      env.PUBSUB_MODE !== "push"
+        ? undefined
+        : {
+            verifier:
+              env.PUBSUB_VERIFY_OIDC && env.PUBSUB_OIDC_AUDIENCE !== undefined && env.PUBSUB_SERVICE_ACCOUNT !== undefined
+                ? createOidcVerifier({ enabled: true, audience: env.PUBSUB_OIDC_AUDIENCE, serviceAccountEmail: env.PUBSUB_SERVICE_ACCOUNT })
+                : createOidcVerifier({ enabled: false }),
+          };
+    const trigger = createTrigger({
+      db,
+      bus,
+      logger,
+      auth: {
+        apiTokens: env.API_TOKENS,
+        ...(env.API_OIDC_AUDIENCE === undefined ? {} : { oidc: { audience: env.API_OIDC_AUDIENCE, serviceAccounts: env.API_OIDC_SERVICE_ACCOUNTS } }),
+      },
+      ...(push === undefined ? {} : { push }),
+      stageDeadlines: env.STAGE_DEADLINES,
+      staleAfterMs: env.STALE_AFTER,
+    });
+    if (env.PUBSUB_MODE === "pull") await trigger.subscribe();
+    trigger.startSweeper(env.SWEEP_INTERVAL);
+    return { app: trigger.app, stop: [() => db.close(), () => bus.close(), () => trigger.close()] };
+  },
+});

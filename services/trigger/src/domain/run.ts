@@ -1,0 +1,60 @@
+import type { Artifact, ErrorCode, FailureStage, StoredObject, SyncCounts, TriggerKind } from "@crm-sync/contracts";
+
+export type RunStatus = "queued" | "running" | "succeeded" | "failed";
+
+/**
+ * `unknown` is a run the ledger heard of through a later event (progress, csv-ready, an
+ * outcome) before its sync-requested arrived: separate subscriptions deliver in any order.
+ * The request fills it in when it lands.
+ */
+export type RunTrigger = TriggerKind | "unknown";
+
+export interface RunError {
+  code: ErrorCode;
+  /** Plain words for staff; never personal data. */
+  message: string;
+  retryable: boolean;
+}
+
+/** One row of crm_sync.runs as the ledger reasons about it. */
+export interface Run {
+  id: string;
+  trigger: RunTrigger;
+  requestedBy: string | null;
+  status: RunStatus;
+  /** The furthest stage reached, or the stage that failed. */
+  stage: FailureStage;
+  stageMessage: string | null;
+  stageMessageAt: Date | null;
+  requestedAt: Date;
+  startedAt: Date | null;
+  stageChangedAt: Date;
+  finishedAt: Date | null;
+  counts: SyncCounts | null;
+  durationMs: number | null;
+  error: RunError | null;
+  destinationUntouched: boolean | null;
+  artifacts: Artifact[];
+  sourceObject: StoredObject | null;
+  rowsInFile: number | null;
+  portalTotal: number | null;
+  attempt: number;
+  /** When an operator approved a held mass delete; events that happened before it are stale. */
+  approvedAt: Date | null;
+  /** The failure is the ledger's own stage-timeout verdict, not a stage's report. */
+  stageTimedOut: boolean;
+  traceId: string | null;
+}
+
+export function isFinished(run: Run): boolean {
+  return run.status === "succeeded" || run.status === "failed";
+}
+
+export function isActive(run: Run): boolean {
+  return !isFinished(run);
+}
+
+/** Two runs hold the same facts (used to skip writes and notifications for duplicate events). */
+export function sameRun(a: Run, b: Run): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

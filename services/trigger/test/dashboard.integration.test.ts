@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { makeEvent } from "@crm-sync/contracts";
+import { chromiumMissing, gate, launchChromium, waitFor } from "@crm-sync/testing";
+import { API_TOKEN, startTrigger, type RunningTrigger } from "./support/start-trigger.ts";
+
+const counts = { rows: 30, inserted: 2, updated: 3, unchanged: 25, softDeleted: 1, revived: 0, rejected: 0 };
+const object = { bucket: "crm-exports", name: "exports/dashboard-test.csv", generation: "1", sha256: "e".repeat(64), bytes: 4096 };
+
+async function textOf(page: Page, selector: string): Promise<string> {
+  return (await page.locator(selector).textContent())?.trim() ?? "";
+}
+
+async function waitForText(page: Page, selector: string, expected: string): Promise<void> {
+  await page.waitForFunction(
+    ([sel, text]) => document.querySelector(sel as string)?.textContent?.includes(text as string) === true,
+    [selector, expected],
+    { timeout: 15_000 },
+  );
+}
+
+describe.skipIf(gate("Chromium", chromiumMissing()))("dashboard in real Chromium", () => {
+  let t: RunningTrigger;
+  let browser: Browser;
+  let page: Page;
+  const requested: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTrigger();
+    // Stands in for the scraper: hears which run the button started.
+    await t.bus.subscribe("sync-requested", "test-scraper.sync-requested", async ({ event }) => {
+      requested.push(event.runId);
+      return "ack";
+    });
+    browser = await launchChromium();
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const nextRunId = (before: number) => waitFor(() => requested[before], { what: "the button's sync-requested" });
+
+  it("goes queued → scraping → loading → done with counts, and says done only after sync-completed", async () => {
+    await page.goto(`${t.url}/?token=${API_TOKEN}`);
+    await page.getByRole("button", { name: "Update Customer Data" }).waitFor();
+    expect(new URL(page.url()).search).toBe("");
+    await waitFor(async () => !(await page.getByRole("button", { name: "Update Customer Data" }).isDisabled()), { what: "the button to enable" });
+    await waitForText(page, "#freshness", "never been synced");
+
+    const before = requested.length;
+    await page.getByRole("button", { name: "Update Customer Data" }).click();
+    const runId = await nextRunId(before);
+    await waitForText(page, "#phase", "Queued");
+    expect(await page.getByRole("button", { name: "Update Customer Data" }).isDisabled()).toBe(true);
+
+    await t.bus.publish(makeEvent("sync-progress", runId, { stage: "scraping", message: "Exporting customers from the portal" }));
+    await waitForText(page, "#phase", "Scraping");
+    await waitForText(page, "#message", "Exporting customers from the portal");
+
+    await t.bus.publish(makeEvent("csv-ready", runId, { object, rows: 30 }));
+    await t.bus.publish(makeEvent("sync-progress", runId, { stage: "committing", message: "Saving 6 changes" }));
+    await waitForText(page, "#phase", "Loading");
+    await waitForText(page, "#message", "Saving 6 changes");
+    expect(await textOf(page, "#phase")).not.toContain("Done");
+    expect(await page.locator("#counts").isVisible()).toBe(false);
+    expect(await page.getByRole("button", { name: "Update Customer Data" }).isDisabled()).toBe(true);
+
+    await t.bus.publish(makeEvent("sync-completed", runId, { counts, durationMs: 42_000 }));
+    await waitForText(page, "#phase", "Done");
+    expect(await textOf(page, '#counts dd[data-count="inserted"]')).toBe("2");
+    expect(await textOf(page, '#counts dd[data-count="updated"]')).toBe("3");
+    expect(await textOf(page, '#counts dd[data-count="softDeleted"]')).toBe("1");
+    await waitFor(async () => !(await page.getByRole("button", { name: "Update Customer Data" }).isDisabled()), { what: "the button to enable again" });
+    await waitForText(page, "#freshness", "last updated just now");
+    await waitForText(page, "#runs", "2 new, 3 updated, 1 removed");
+  });
+
+  it("shows a readable failure reason and that the customer table was left untouched", async () => {
+    const before = requested.length;
+    await page.getByRole("button", { name: "Update Customer Data" }).click();
+    const runId = await nextRunId(before);
+    await waitForText(page, "#phase", "Queued");
+    await t.bus.publish(makeEvent("sync-progress", runId, { stage: "scraping", message: "Logging in to the portal" }));
+    await waitForText(page, "#phase", "Scraping");
+    await t.bus.publish(
+      makeEvent("sync-failed", runId, {
+        stage: "scraping",
+        code: "PORTAL_AUTH_FAILED",
+        retryable: false,
+        message: "The Qashier portal refused the login. Check the portal username and password.",
+        destinationUntouched: true,
+        artifacts: [],
+        attempt: 1,
+      }),
+    );
+    await waitForText(page, "#phase", "Failed");
+    expect(await textOf(page, "#failure-reason")).toBe("PORTAL_AUTH_FAILED: The Qashier portal refused the login. Check the portal username and password.");
+    expect(await textOf(page, "#failure-untouched")).toBe("The customer table was left untouched.");
+    expect(await page.locator("#counts").isVisible()).toBe(false);
+    await waitFor(async () => !(await page.getByRole("button", { name: "Update Customer Data" }).isDisabled()), { what: "the button to enable" });
+  });
+
+  it("asks for a token when none is stored, and refuses a wrong one", async () => {
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(t.url);
+      await fresh.getByLabel("API token").fill("not-the-token");
+      await fresh.getByRole("button", { name: "Sign in" }).click();
+      await waitForText(fresh, "#login-error", "not accepted");
+      expect(await fresh.getByRole("button", { name: "Update Customer Data" }).isVisible()).toBe(false);
+      await fresh.getByLabel("API token").fill(API_TOKEN);
+      await fresh.getByRole("button", { name: "Sign in" }).click();
+      await fresh.getByRole("button", { name: "Update Customer Data" }).waitFor();
+      await waitForText(fresh, "#runs", "PORTAL_AUTH_FAILED");
+    } finally {
+      await fresh.close();
+    }
+  });
+});
