@@ -1,8 +1,56 @@
-import { CommonEnv, parseEnv } from "@crm-sync/config";
+import { z } from "zod";
+import { CommonEnv, envFlag, parseEnv } from "@crm-sync/config";
 
-export const Env = CommonEnv.extend({});
-export type Env = ReturnType<typeof readEnv>;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-export function readEnv(env: Record<string, string | undefined> = process.env) {
+/** "24h", "90m", "30s", "1500ms", "2d" → milliseconds. */
+const Duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, "must be a number with a unit: ms, s, m, h or d (e.g. 24h)")
+  .transform((value) => {
+    const [, amount = "0", unit = "ms"] = /^([\d.]+)(ms|s|m|h|d)$/.exec(value) ?? [];
+    return Math.round(Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS]);
+  });
+
+export const Env = CommonEnv.extend({
+  DATABASE_URL: z.string().min(1),
+  /** smtp:// or smtps://, credentials included. Unset with OUTBOX_DIR set: embedded mode, `.eml` files. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  OUTBOX_DIR: z.string().min(1).optional(),
+  ALERT_TO: z.string().min(3).optional(),
+  ALERT_FROM: z.string().min(3).optional(),
+  SMTP_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  DASHBOARD_URL: z.url().default("http://localhost:8080/"),
+  /** e.g. https://console.cloud.google.com/traces/list?project=crm-sync-prod&tid={traceId} */
+  TRACE_URL_TEMPLATE: z.string().includes("{traceId}").optional(),
+  REMINDER_AFTER: Duration.default(24 * 3_600_000),
+  STALE_AFTER: Duration.default(26 * 3_600_000),
+  STALE_CHECK_INTERVAL: Duration.default(15 * 60_000),
+  /** Bearer token for POST /v1/staleness-check (Cloud Scheduler); the endpoint is off without it. */
+  NOTIFIER_TOKEN: z.string().min(16).optional(),
+  /** push: Pub/Sub push subscriptions call /pubsub/<topic>; pull: streaming pull from the emulator or the cloud. */
+  PUBSUB_MODE: z.enum(["push", "pull"]).default("push"),
+  PUBSUB_EMULATOR_HOST: z.string().min(1).optional(),
+  PUBSUB_VERIFY_OIDC: envFlag(true),
+  PUBSUB_OIDC_AUDIENCE: z.string().min(1).optional(),
+  PUBSUB_SERVICE_ACCOUNT: z.email().optional(),
+}).superRefine((env, issues) => {
+  if (env.SMTP_URL === undefined && env.OUTBOX_DIR === undefined) {
+    issues.addIssue({ code: "custom", path: ["SMTP_URL"], message: "set SMTP_URL, or OUTBOX_DIR for embedded mode" });
+  }
+  if (env.SMTP_URL !== undefined) {
+    for (const name of ["ALERT_TO", "ALERT_FROM"] as const) {
+      if (env[name] === undefined) issues.addIssue({ code: "custom", path: [name], message: "required when SMTP_URL is set" });
+    }
+  }
+  if (env.PUBSUB_MODE === "push" && env.PUBSUB_VERIFY_OIDC) {
+    for (const name of ["PUBSUB_OIDC_AUDIENCE", "PUBSUB_SERVICE_ACCOUNT"] as const) {
+      if (env[name] === undefined) issues.addIssue({ code: "custom", path: [name], message: "required to verify push requests (or PUBSUB_VERIFY_OIDC=false)" });
+    }
+  }
+});
+export type Env = z.infer<typeof Env>;
+
+export function readEnv(env: Record<string, string | undefined> = process.env): Env {
   return parseEnv(Env, env);
 }

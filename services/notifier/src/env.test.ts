@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "@crm-sync/config";
+import { readEnv } from "./env.ts";
+
+const embedded = { DATABASE_URL: "pglite://memory", OUTBOX_DIR: "/tmp/outbox", PUBSUB_MODE: "pull" };
+
+describe("notifier environment", () => {
+  it("has the documented defaults", () => {
+    expect(readEnv(embedded)).toMatchObject({
+      REMINDER_AFTER: 24 * 3_600_000,
+      STALE_AFTER: 26 * 3_600_000,
+      STALE_CHECK_INTERVAL: 15 * 60_000,
+      SMTP_ATTEMPTS: 3,
+      DASHBOARD_URL: "http://localhost:8080/",
+      PUBSUB_VERIFY_OIDC: true,
+    });
+  });
+
+  it("reads durations with units", () => {
+    const env = readEnv({ ...embedded, REMINDER_AFTER: "12h", STALE_AFTER: "2d", STALE_CHECK_INTERVAL: "90s" });
+    expect([env.REMINDER_AFTER, env.STALE_AFTER, env.STALE_CHECK_INTERVAL]).toEqual([12 * 3_600_000, 48 * 3_600_000, 90_000]);
+  });
+
+  it("reads PUBSUB_VERIFY_OIDC=false as false", () => {
+    expect(readEnv({ ...embedded, PUBSUB_MODE: "push", PUBSUB_VERIFY_OIDC: "false" }).PUBSUB_VERIFY_OIDC).toBe(false);
+  });
+
+  it("lists every missing or bad variable at once, without values", () => {
+    let caught: unknown;
+    try {
+      readEnv({ DATABASE_URL: "postgres://x", SMTP_URL: "smtp://user:s3cret-pass@mail.example.test:587", STALE_AFTER: "soon" });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const names = (caught as ConfigError).problems.map((p) => p.split(":")[0]).sort();
+    expect(names).toEqual(["ALERT_FROM", "ALERT_TO", "PUBSUB_OIDC_AUDIENCE", "PUBSUB_SERVICE_ACCOUNT", "STALE_AFTER"]);
+    expect((caught as Error).message).not.toContain("s3cret-pass");
+  });
+
+  it("requires the addresses with SMTP and the OIDC settings for verified push", () => {
+    let caught: unknown;
+    try {
+      readEnv({ DATABASE_URL: "postgres://x", SMTP_URL: "smtp://mail.example.test:25" });
+    } catch (error) {
+      caught = error;
+    }
+    const names = (caught as ConfigError).problems.map((p) => p.split(":")[0]).sort();
+    expect(names).toEqual(["ALERT_FROM", "ALERT_TO", "PUBSUB_OIDC_AUDIENCE", "PUBSUB_SERVICE_ACCOUNT"]);
+  });
+
+  it("needs somewhere to send mail", () => {
+    expect(() => readEnv({ DATABASE_URL: "postgres://x", PUBSUB_MODE: "pull" })).toThrow(/SMTP_URL: set SMTP_URL, or OUTBOX_DIR/);
+  });
+});

@@ -1,0 +1,121 @@
+import type { AddressInfo } from "node:net";
+import { simpleParser, type ParsedMail } from "mailparser";
+import { SMTPServer } from "smtp-server";
+import { InMemoryBus } from "@crm-sync/bus";
+import { migrate, openDatabase, type Database } from "@crm-sync/db";
+import { createLogger } from "@crm-sync/logging";
+import { createNotifier, createSmtpMailer, type Mailer, type Notifier } from "../src/app.ts";
+
+export const ALERT_TO = "oncall@example.test";
+export const ALERT_FROM = "crm-sync@example.test";
+export const STALENESS_TOKEN = "test-staleness-token-0123456789";
+
+/** A real SMTP server on 127.0.0.1 that keeps every message it accepted, raw. */
+export interface SmtpSink {
+  port: number;
+  received: Buffer[];
+  /** While true, every recipient is refused for good (550), as a server does for a bad address. */
+  refuseRecipients: boolean;
+  parsed(): Promise<ParsedMail[]>;
+  stop(): Promise<void>;
+}
+
+export async function startSmtpSink(port = 0, received: Buffer[] = []): Promise<SmtpSink> {
+  let stopped: Promise<void> | undefined;
+  const sink: SmtpSink = {
+    port,
+    received,
+    refuseRecipients: false,
+    parsed: () => Promise.all(received.map((raw) => simpleParser(raw))),
+    stop: () => (stopped ??= new Promise<void>((resolve) => server.close(() => resolve()))),
+  };
+  const server: SMTPServer = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onRcptTo(_address, _session, callback) {
+      if (!sink.refuseRecipients) return callback();
+      callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 550 }));
+    },
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      // Recorded before the 250 reply goes out: once the sender hears "accepted", it is here.
+      stream.on("end", () => {
+        received.push(Buffer.concat(chunks));
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  sink.port = (server.server.address() as AddressInfo).port;
+  return sink;
+}
+
+export function mailText(mail: ParsedMail): string {
+  return `${mail.subject ?? ""}\n${mail.text ?? ""}\n${typeof mail.html === "string" ? mail.html : ""}`;
+}
+
+export interface Harness {
+  db: Database;
+  bus: InMemoryBus;
+  notifier: Notifier;
+  sink: SmtpSink;
+  clock: { now: Date; advanceHours(hours: number): void };
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  databaseUrl?: string;
+  mailer?: (sink: SmtpSink) => Mailer;
+  staleCheckIntervalMs?: number | null;
+  maxDeliveryAttempts?: number;
+}
+
+export const quietLogger = () => createLogger({ service: "notifier-test", level: process.env["TEST_LOG_LEVEL"] === "debug" ? "debug" : "silent" });
+
+/** A notifier wired as in embedded mode: InMemoryBus, a migrated database, a real SMTP server. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const logger = quietLogger();
+  const db = await openDatabase(options.databaseUrl ?? "pglite://memory", { logger });
+  await migrate(db);
+  const sink = await startSmtpSink();
+  const bus = new InMemoryBus({ logger, backoff: { minMs: 10, maxMs: 50 }, maxDeliveryAttempts: options.maxDeliveryAttempts ?? 50 });
+  const clock = {
+    now: new Date("2026-11-26T19:00:00.000Z"),
+    advanceHours(hours: number) {
+      clock.now = new Date(clock.now.getTime() + hours * 3_600_000);
+    },
+  };
+  const mailer =
+    options.mailer?.(sink) ??
+    createSmtpMailer({ url: `smtp://127.0.0.1:${sink.port}`, from: ALERT_FROM, to: ALERT_TO, attempts: 1, timeoutMs: 2_000 });
+  const notifier = createNotifier({
+    db,
+    mailer,
+    logger,
+    bus,
+    clock: () => clock.now,
+    links: { dashboardUrl: "https://crm-sync.example.test/", traceUrlTemplate: null },
+    staleCheckIntervalMs: options.staleCheckIntervalMs ?? null,
+    stalenessToken: STALENESS_TOKEN,
+  });
+  await notifier.start();
+  const harness: Harness = {
+    db,
+    bus,
+    notifier,
+    sink,
+    clock,
+    async close() {
+      await bus.close();
+      await notifier.stop();
+      await harness.sink.stop();
+      await db.close();
+    },
+  };
+  return harness;
+}
