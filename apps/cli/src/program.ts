@@ -1,4 +1,8 @@
 import { Command } from "commander";
+import { scrapeCommand } from "./commands/scrape.ts";
+import { loadCommand } from "./commands/load.ts";
+import { triggerCommand } from "./commands/trigger.ts";
+import { statusCommand } from "./commands/status.ts";
 
 /** The `crm-sync` command tree. Each subcommand lives in `commands/` and registers itself here. */
 export function buildProgram(): Command {
@@ -7,5 +11,9 @@ export function buildProgram(): Command {
     .version("0.0.0")
     .showHelpAfterError()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  program.addCommand(loadCommand());
+  program.addCommand(scrapeCommand());
+  program.addCommand(triggerCommand());
+  program.addCommand(statusCommand());
   return program;
 }
