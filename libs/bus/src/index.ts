@@ -26,3 +26,4 @@ export { createOidcVerifier } from "./push/oidc-verifier.ts";
 export type { OidcVerifier, OidcVerifierOptions, OidcCheck } from "./push/oidc-verifier.ts";
 export { PushEnvelope, decodePushEnvelope } from "./push/push-envelope.ts";
 export type { DecodedPush } from "./push/push-envelope.ts";
+export { busFromEnv, pushVerifierFromEnv } from "./from-env.ts";

@@ -1,2 +1,5 @@
 export { parseEnv, ConfigError } from "./parse-env.ts";
 export { CommonEnv, envFlag } from "./common-env.ts";
+export { PubSubEnv, requirePushAuth } from "./pubsub-env.ts";
+export { BlobEnv } from "./blob-env.ts";
+export { DatabaseEnv } from "./database-env.ts";

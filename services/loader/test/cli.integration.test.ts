@@ -9,7 +9,7 @@ import { exportCsv, syntheticCustomer } from "./support/synthetic-export.ts";
 
 const postgresSkipped = gate("Postgres", await postgresMissing());
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const SAMPLE = fileURLToPath(new URL("../../../../shared/samples/customer-management-sample.csv", import.meta.url));
+const SAMPLE = fileURLToPath(new URL("../../../test/fixtures/customer-management-sample.csv", import.meta.url));
 
 interface CliRun {
   code: number;

@@ -5,7 +5,7 @@ import type { Database } from "@crm-sync/db";
 import { BACKENDS, changeCount, customers, dumpCustomers, loadBytes } from "./support/backends.ts";
 import { exportCsv, exportLine, syntheticCustomer, type ExportedCustomer } from "./support/synthetic-export.ts";
 
-const SAMPLE = readFileSync(new URL("../../../../shared/samples/customer-management-sample.csv", import.meta.url));
+const SAMPLE = readFileSync(new URL("../../../test/fixtures/customer-management-sample.csv", import.meta.url));
 const base = (count: number): ExportedCustomer[] => Array.from({ length: count }, (_, i) => syntheticCustomer(i));
 
 for (const backend of BACKENDS) {

@@ -1,6 +1,6 @@
 import express, { type Express } from "express";
 import { DEAD_LETTER_TOPIC, subscriptionName } from "@crm-sync/contracts";
-import { createOidcVerifier, pushHandler, pushRawHandler, type EventBus, type EventHandler, type OidcVerifier, type RawHandler, type Subscription } from "@crm-sync/bus";
+import { pushHandler, pushRawHandler, type EventBus, type EventHandler, type OidcVerifier, type RawHandler, type Subscription } from "@crm-sync/bus";
 import type { Database } from "@crm-sync/db";
 import type { Logger } from "@crm-sync/logging";
 import { healthRouter } from "@crm-sync/server";
@@ -115,11 +115,3 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   };
 }
 
-/** Push requests are verified unless this is explicitly switched off (embedded and emulator modes). */
-export function pushVerifier(options: { verify: boolean; audience?: string | undefined; serviceAccountEmail?: string | undefined }): OidcVerifier {
-  if (!options.verify) return createOidcVerifier({ enabled: false });
-  if (options.audience === undefined || options.serviceAccountEmail === undefined) {
-    throw new Error("push verification needs an audience and a service account email");
-  }
-  return createOidcVerifier({ enabled: true, audience: options.audience, serviceAccountEmail: options.serviceAccountEmail });
-}

@@ -34,7 +34,7 @@ describe("notifier environment", () => {
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const names = (caught as ConfigError).problems.map((p) => p.split(":")[0]).sort();
-    expect(names).toEqual(["ALERT_FROM", "ALERT_TO", "PUBSUB_OIDC_AUDIENCE", "PUBSUB_SERVICE_ACCOUNT", "STALE_AFTER"]);
+    expect(names).toEqual(["ALERT_FROM", "ALERT_TO", "PUBSUB_PUSH_AUDIENCE", "PUBSUB_PUSH_SERVICE_ACCOUNT", "STALE_AFTER"]);
     expect((caught as Error).message).not.toContain("s3cret-pass");
   });
 
@@ -46,7 +46,7 @@ describe("notifier environment", () => {
       caught = error;
     }
     const names = (caught as ConfigError).problems.map((p) => p.split(":")[0]).sort();
-    expect(names).toEqual(["ALERT_FROM", "ALERT_TO", "PUBSUB_OIDC_AUDIENCE", "PUBSUB_SERVICE_ACCOUNT"]);
+    expect(names).toEqual(["ALERT_FROM", "ALERT_TO", "PUBSUB_PUSH_AUDIENCE", "PUBSUB_PUSH_SERVICE_ACCOUNT"]);
   });
 
   it("needs somewhere to send mail", () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CommonEnv, envFlag, parseEnv } from "@crm-sync/config";
+import { CommonEnv, DatabaseEnv, parseEnv, PubSubEnv, requirePushAuth } from "@crm-sync/config";
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -13,7 +13,8 @@ const Duration = z
   });
 
 export const Env = CommonEnv.extend({
-  DATABASE_URL: z.string().min(1),
+  ...PubSubEnv.shape,
+  ...DatabaseEnv.shape,
   /** smtp:// or smtps://, credentials included. Unset with OUTBOX_DIR set: embedded mode, `.eml` files. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   OUTBOX_DIR: z.string().min(1).optional(),
@@ -28,12 +29,6 @@ export const Env = CommonEnv.extend({
   STALE_CHECK_INTERVAL: Duration.default(15 * 60_000),
   /** Bearer token for POST /v1/staleness-check (Cloud Scheduler); the endpoint is off without it. */
   NOTIFIER_TOKEN: z.string().min(16).optional(),
-  /** push: Pub/Sub push subscriptions call /pubsub/<topic>; pull: streaming pull from the emulator or the cloud. */
-  PUBSUB_MODE: z.enum(["push", "pull"]).default("push"),
-  PUBSUB_EMULATOR_HOST: z.string().min(1).optional(),
-  PUBSUB_VERIFY_OIDC: envFlag(true),
-  PUBSUB_OIDC_AUDIENCE: z.string().min(1).optional(),
-  PUBSUB_SERVICE_ACCOUNT: z.email().optional(),
 }).superRefine((env, issues) => {
   if (env.SMTP_URL === undefined && env.OUTBOX_DIR === undefined) {
     issues.addIssue({ code: "custom", path: ["SMTP_URL"], message: "set SMTP_URL, or OUTBOX_DIR for embedded mode" });
@@ -43,11 +38,7 @@ export const Env = CommonEnv.extend({
       if (env[name] === undefined) issues.addIssue({ code: "custom", path: [name], message: "required when SMTP_URL is set" });
     }
   }
-  if (env.PUBSUB_MODE === "push" && env.PUBSUB_VERIFY_OIDC) {
-    for (const name of ["PUBSUB_OIDC_AUDIENCE", "PUBSUB_SERVICE_ACCOUNT"] as const) {
-      if (env[name] === undefined) issues.addIssue({ code: "custom", path: [name], message: "required to verify push requests (or PUBSUB_VERIFY_OIDC=false)" });
-    }
-  }
+  requirePushAuth(env, issues);
 });
 export type Env = z.infer<typeof Env>;
 

@@ -1,7 +1,7 @@
-import { createPubSubClient, PubSubBus, type EventBus } from "@crm-sync/bus";
+import { busFromEnv, pushVerifierFromEnv, type EventBus } from "@crm-sync/bus";
 import { migrate, openDatabase } from "@crm-sync/db";
 import { runService } from "@crm-sync/server";
-import { createNotifier, pushVerifier } from "./app.ts";
+import { createNotifier } from "./app.ts";
 import { readEnv } from "./env.ts";
 import { createEmlOutboxMailer } from "./mail/eml-outbox-mailer.ts";
 import { createSmtpMailer } from "./mail/smtp-mailer.ts";
@@ -11,17 +11,13 @@ await runService({
   env: readEnv(),
   build: async (env, logger) => {
     const db = await openDatabase(env.DATABASE_URL, { logger, max: 4 });
-    await migrate(db, { logger });
+    if (env.MIGRATE_ON_START) await migrate(db, { logger });
     const addresses = { to: env.ALERT_TO ?? "crm-sync-oncall@localhost.invalid", from: env.ALERT_FROM ?? "crm-sync@localhost.invalid" };
     const mailer =
       env.SMTP_URL !== undefined
         ? createSmtpMailer({ url: env.SMTP_URL, attempts: env.SMTP_ATTEMPTS, ...addresses })
         : createEmlOutboxMailer({ dir: env.OUTBOX_DIR ?? "outbox", ...addresses });
-    let bus: EventBus | undefined;
-    if (env.PUBSUB_MODE === "pull") {
-      const client = createPubSubClient({ projectId: env.GOOGLE_CLOUD_PROJECT, ...(env.PUBSUB_EMULATOR_HOST === undefined ? {} : { emulatorHost: env.PUBSUB_EMULATOR_HOST }) });
-      bus = new PubSubBus({ projectId: env.GOOGLE_CLOUD_PROJECT, logger, client });
-    }
+    const bus: EventBus | undefined = env.PUBSUB_MODE === "pull" ? busFromEnv(env, logger) : undefined;
     const notifier = createNotifier({
       db,
       mailer,
@@ -30,7 +26,7 @@ await runService({
       policy: { reminderAfterMs: env.REMINDER_AFTER, staleAfterMs: env.STALE_AFTER },
       ...(bus === undefined ? {} : { bus }),
       ...(env.PUBSUB_MODE === "push"
-        ? { push: { verifier: pushVerifier({ verify: env.PUBSUB_VERIFY_OIDC, audience: env.PUBSUB_OIDC_AUDIENCE, serviceAccountEmail: env.PUBSUB_SERVICE_ACCOUNT }) } }
+        ? { push: { verifier: pushVerifierFromEnv(env) } }
         : {}),
       staleCheckIntervalMs: env.STALE_CHECK_INTERVAL,
       stalenessToken: env.NOTIFIER_TOKEN ?? null,

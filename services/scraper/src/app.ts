@@ -39,5 +39,4 @@ export { verifyExport } from "./domain/verify-export.ts";
 export type { VerifiedExport } from "./domain/verify-export.ts";
 export { parsePortalTotal } from "./domain/portal-total.ts";
 export { exportObjectName, artifactObjectName } from "./domain/object-names.ts";
-export { openBlobStore } from "./open-blob-store.ts";
 export { Env as ScraperEnv, readEnv as readScraperEnv } from "./env.ts";

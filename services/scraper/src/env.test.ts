@@ -23,14 +23,14 @@ function problems(env: Record<string, string>): string[] {
 
 describe("scraper environment", () => {
   it("defaults to push mode with bounded deadlines", () => {
-    expect(readEnv(base)).toMatchObject({ SCRAPER_MODE: "push", PORTAL_ELEMENT_TIMEOUT_MS: 15_000, PUBSUB_VERIFY_OIDC: true, MAX_DELIVERY_ATTEMPTS: 5 });
+    expect(readEnv(base)).toMatchObject({ PUBSUB_MODE: "push", PORTAL_ELEMENT_TIMEOUT_MS: 15_000, PUBSUB_VERIFY_OIDC: true, MAX_DELIVERY_ATTEMPTS: 5 });
   });
 
   it("requires the OIDC audience and account while the push check is on", () => {
     const { PUBSUB_PUSH_AUDIENCE: _a, PUBSUB_PUSH_SERVICE_ACCOUNT: _b, ...withoutOidc } = base;
     expect(problems(withoutOidc).map((p) => p.split(":")[0]).sort()).toEqual(["PUBSUB_PUSH_AUDIENCE", "PUBSUB_PUSH_SERVICE_ACCOUNT"]);
     expect(readEnv({ ...withoutOidc, PUBSUB_VERIFY_OIDC: "false" }).PUBSUB_VERIFY_OIDC).toBe(false);
-    expect(readEnv({ ...withoutOidc, SCRAPER_MODE: "pull" }).SCRAPER_MODE).toBe("pull");
+    expect(readEnv({ ...withoutOidc, PUBSUB_MODE: "pull" }).PUBSUB_MODE).toBe("pull");
   });
 
   it("refuses an element deadline over 15 s and an unknown blob URL, without echoing the password", () => {

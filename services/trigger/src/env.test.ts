@@ -28,9 +28,9 @@ describe("trigger env", () => {
   });
 
   it("refuses to start with no way to authenticate callers, or half an OIDC setup", () => {
-    expect(problemsOf({ DATABASE_URL: "x", PUBSUB_MODE: "pull" })).toEqual(["API_TOKENS"]);
+    expect(problemsOf({ DATABASE_URL: "pglite://memory", PUBSUB_MODE: "pull" })).toEqual(["API_TOKENS"]);
     expect(problemsOf({ ...base, API_OIDC_AUDIENCE: "https://trigger.example.test" })).toEqual(["API_OIDC_SERVICE_ACCOUNTS"]);
-    expect(problemsOf({ ...base, PUBSUB_MODE: "push" })).toEqual(["PUBSUB_OIDC_AUDIENCE"]);
+    expect(problemsOf({ ...base, PUBSUB_MODE: "push" })).toEqual(["PUBSUB_PUSH_AUDIENCE", "PUBSUB_PUSH_SERVICE_ACCOUNT"]);
     expect(problemsOf({ ...base, STALE_AFTER: "soon", STAGE_DEADLINES: "dancing=5m" }).sort()).toEqual(["STAGE_DEADLINES", "STALE_AFTER"]);
   });
 });

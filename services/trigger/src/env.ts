@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CommonEnv, envFlag, parseEnv } from "@crm-sync/config";
+import { CommonEnv, DatabaseEnv, parseEnv, PubSubEnv, requirePushAuth } from "@crm-sync/config";
 import { DEFAULT_STAGE_DEADLINES } from "./domain/stage-timeout.ts";
 import { parseDuration, parseStageDeadlines } from "./domain/duration.ts";
 
@@ -21,20 +21,14 @@ const duration = (fallback: string) =>
     });
 
 export const Env = CommonEnv.extend({
-  DATABASE_URL: z.string().min(1),
+  ...PubSubEnv.shape,
+  ...DatabaseEnv.shape,
   /** Comma-separated static API tokens; several allowed so one can be rotated out. */
   API_TOKENS: list.default([]),
   /** Accept Google ID tokens minted for this audience (usually the service URL)… */
   API_OIDC_AUDIENCE: z.string().min(1).optional(),
   /** …from these service accounts (comma-separated emails). */
   API_OIDC_SERVICE_ACCOUNTS: list.default([]),
-  /** `push` (Cloud Run: Pub/Sub pushes to /pubsub/<topic>) or `pull` (local, streaming pull). */
-  PUBSUB_MODE: z.enum(["push", "pull"]).default("push"),
-  PUBSUB_EMULATOR_HOST: z.string().min(1).optional(),
-  /** Push requests carry a Google-signed token; off only by explicit configuration (emulator). */
-  PUBSUB_VERIFY_OIDC: envFlag(true),
-  PUBSUB_OIDC_AUDIENCE: z.string().min(1).optional(),
-  PUBSUB_SERVICE_ACCOUNT: z.string().min(1).optional(),
   STALE_AFTER: duration("26h"),
   /** Overrides per stage, e.g. `scraping=30m,queued=5m`. */
   STAGE_DEADLINES: z
@@ -49,7 +43,6 @@ export const Env = CommonEnv.extend({
       return parsed.deadlines;
     }),
   SWEEP_INTERVAL: duration("30s"),
-  MIGRATE_ON_START: envFlag(true),
 })
   .refine((env) => env.API_TOKENS.length > 0 || env.API_OIDC_AUDIENCE !== undefined, {
     message: "set API_TOKENS or API_OIDC_AUDIENCE: every API call needs a caller",
@@ -59,10 +52,7 @@ export const Env = CommonEnv.extend({
     message: "API_OIDC_AUDIENCE needs API_OIDC_SERVICE_ACCOUNTS",
     path: ["API_OIDC_SERVICE_ACCOUNTS"],
   })
-  .refine((env) => env.PUBSUB_MODE !== "push" || !env.PUBSUB_VERIFY_OIDC || (env.PUBSUB_OIDC_AUDIENCE !== undefined && env.PUBSUB_SERVICE_ACCOUNT !== undefined), {
-    message: "push mode with OIDC checks needs PUBSUB_OIDC_AUDIENCE and PUBSUB_SERVICE_ACCOUNT",
-    path: ["PUBSUB_OIDC_AUDIENCE"],
-  });
+  .superRefine(requirePushAuth);
 export type Env = z.infer<typeof Env>;
 
 export function readEnv(env: Record<string, string | undefined> = process.env): Env {

@@ -1,4 +1,4 @@
-import { PubSubBus, createOidcVerifier } from "@crm-sync/bus";
+import { busFromEnv, pushVerifierFromEnv } from "@crm-sync/bus";
 import { migrate, openDatabase } from "@crm-sync/db";
 import { runService } from "@crm-sync/server";
 import { createTrigger } from "./app.ts";
@@ -10,20 +10,8 @@ await runService({
   build: async (env, logger) => {
     const db = await openDatabase(env.DATABASE_URL, { logger });
     if (env.MIGRATE_ON_START) await migrate(db, { logger });
-    const bus = new PubSubBus({
-      projectId: env.GOOGLE_CLOUD_PROJECT,
-      logger,
-      ...(env.PUBSUB_EMULATOR_HOST === undefined ? {} : { emulatorHost: env.PUBSUB_EMULATOR_HOST }),
-    });
-    const push =
-      env.PUBSUB_MODE !== "push"
-        ? undefined
-        : {
-            verifier:
-              env.PUBSUB_VERIFY_OIDC && env.PUBSUB_OIDC_AUDIENCE !== undefined && env.PUBSUB_SERVICE_ACCOUNT !== undefined
-                ? createOidcVerifier({ enabled: true, audience: env.PUBSUB_OIDC_AUDIENCE, serviceAccountEmail: env.PUBSUB_SERVICE_ACCOUNT })
-                : createOidcVerifier({ enabled: false }),
-          };
+    const bus = busFromEnv(env, logger);
+    const push = env.PUBSUB_MODE === "push" ? { verifier: pushVerifierFromEnv(env) } : undefined;
     const trigger = createTrigger({
       db,
       bus,

@@ -6,7 +6,7 @@ import { CSV_HEADER } from "@crm-sync/contracts";
 import type { StagedCustomer } from "../domain/staged-customer.ts";
 import { parseExport } from "./parse-export.ts";
 
-const SAMPLE = readFileSync(new URL("../../../../../shared/samples/customer-management-sample.csv", import.meta.url));
+const SAMPLE = readFileSync(new URL("../../../../test/fixtures/customer-management-sample.csv", import.meta.url));
 
 async function parseBytes(bytes: Buffer, expectedSha256?: string) {
   const rows: StagedCustomer[] = [];

@@ -1,14 +1,20 @@
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Storage } from "@google-cloud/storage";
-import { FileBlobStore, GcsBlobStore, type BlobStore } from "@crm-sync/blob";
+import { FileBlobStore } from "./file-blob-store.ts";
+import { GcsBlobStore } from "./gcs-blob-store.ts";
+import type { BlobStore } from "./types.ts";
 
 /**
  * `file:///dir` → a folder (embedded and local modes; the folder name stands in for the
  * bucket), `gs://bucket` → Cloud Storage, or the GCS test server when an endpoint is given.
- * The same rule as the scraper's, so both read and write the same place.
  */
-export function openBlobStore(blobUrl: string, options: { apiEndpoint?: string | undefined; projectId: string }): BlobStore {
+export interface OpenBlobStoreOptions {
+  apiEndpoint?: string | undefined;
+  projectId: string;
+}
+
+export function openBlobStore(blobUrl: string, options: OpenBlobStoreOptions): BlobStore {
   const url = new URL(blobUrl);
   if (url.protocol === "file:") {
     const root = fileURLToPath(url);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FileBlobStore, GcsBlobStore } from "@crm-sync/blob";
+import { FileBlobStore } from "./file-blob-store.ts";
+import { GcsBlobStore } from "./gcs-blob-store.ts";
 import { openBlobStore } from "./open-blob-store.ts";
 
 describe("openBlobStore", () => {
