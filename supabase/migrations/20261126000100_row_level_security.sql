@@ -20,8 +20,11 @@ begin
     if not exists (select 1 from pg_roles where rolname = role_name) then
       begin
         execute format('create role %I nologin noinherit', role_name);
-      exception when duplicate_object then
-        null; -- another migrator created it concurrently (roles are cluster-wide)
+      -- Roles are cluster-wide: a migrator on another database of the same server may create one
+      -- between the check and here. If its transaction is still open, this one waits for it and
+      -- then fails on the catalog's unique index (unique_violation), not with duplicate_object.
+      exception when duplicate_object or unique_violation then
+        null;
       end;
     end if;
   end loop;
@@ -47,7 +50,7 @@ revoke all on all functions in schema crm_sync from anon, authenticated;
 revoke all on schema backoffice from anon, authenticated;
 revoke all on schema crm_sync from anon;
 
--- Later migrations must close their own objects, as 20261126193000 does: per-schema default
+-- Later migrations must close their own objects, as 20261126193000 does for its table: per-schema default
 -- privileges cannot take back PUBLIC's default EXECUTE on functions, and `authenticated` has usage
 -- on crm_sync, so a new crm_sync function is callable through the API unless its migration runs
 -- `revoke all on function … from public, anon, authenticated`.

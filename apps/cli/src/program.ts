@@ -3,6 +3,8 @@ import { scrapeCommand } from "./commands/scrape.ts";
 import { loadCommand } from "./commands/load.ts";
 import { triggerCommand } from "./commands/trigger.ts";
 import { statusCommand } from "./commands/status.ts";
+import { startCommand } from "./commands/start.ts";
+import { runCommand } from "./commands/run.ts";
 
 /** The `crm-sync` command tree. Each subcommand lives in `commands/` and registers itself here. */
 export function buildProgram(): Command {
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .version("0.0.0")
     .showHelpAfterError()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  program.addCommand(startCommand());
+  program.addCommand(runCommand());
   program.addCommand(loadCommand());
   program.addCommand(scrapeCommand());
   program.addCommand(triggerCommand());

@@ -35,5 +35,7 @@ export function findChromium(configured: string | undefined, exists: (path: stri
 }
 
 export async function launchChromium(executablePath: string): Promise<Browser> {
-  return await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true });
+  // Playwright's own signal handlers would close the browser and exit(130) under the service's
+  // graceful shutdown; the service closes the browser itself when it stops.
+  return await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
 }
