@@ -3,6 +3,7 @@ import type { RequestHandler } from "express";
 import { describeIssues, makeEvent } from "@crm-sync/contracts";
 import type { EventBus } from "@crm-sync/bus";
 import { forRun, type Logger } from "@crm-sync/logging";
+import { withSpan } from "@crm-sync/telemetry";
 import { SyncRequestBody } from "@crm-sync/trigger-client";
 import { applyEvent } from "../domain/ledger.ts";
 import { toRunView } from "../domain/run-view.ts";
@@ -50,7 +51,8 @@ export function startSync(deps: StartSyncDeps): RequestHandler {
     const log = forRun(deps.logger, event.runId);
     deps.changes.announce(started.run);
     try {
-      await deps.bus.publish(event);
+      // The run's trace starts here: every service's spans for this run join it through the message attributes.
+      await withSpan("sync request", { "crm_sync.run_id": event.runId }, () => deps.bus.publish(event), { kind: "producer" });
     } catch (error) {
       log.error({ err: error }, "could not publish sync-requested");
       // Without its message nothing will ever work on the run: close it now so the next press

@@ -21,7 +21,11 @@ export function createPortalState(options: PortalOptions): PortalState {
   let config = portalConfig(options);
   let logins = 0;
   const sessions = createSessionStore();
-  const update = (patch: PortalConfigPatch) => (config = applyPatch(config, patch));
+  const update = (patch: PortalConfigPatch) => {
+    const next = applyPatch(config, patch);
+    if (next.username !== config.username || next.password !== config.password) sessions.endAll();
+    return (config = next);
+  };
   return {
     get config() {
       return config;

@@ -5,6 +5,8 @@ export interface SessionStore {
   create(): string;
   isActive(token: string | undefined, ttlMs: number): boolean;
   end(token: string | undefined): void;
+  /** Logs every browser out, as a real portal does when the account's credentials change. */
+  endAll(): void;
 }
 
 export function createSessionStore(now: () => number = Date.now): SessionStore {
@@ -25,6 +27,9 @@ export function createSessionStore(now: () => number = Date.now): SessionStore {
     },
     end(token) {
       if (token !== undefined) startedAt.delete(token);
+    },
+    endAll() {
+      startedAt.clear();
     },
   };
 }

@@ -1,0 +1,25 @@
+import { once } from "node:events";
+import { z } from "zod";
+import { parseEnv } from "@crm-sync/config";
+import { startStack } from "./start-stack.ts";
+
+const StackEnv = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  PUBSUB_EMULATOR_HOST: z.string().min(1).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  STACK_CUSTOMERS: z.coerce.number().int().min(0).default(1_000),
+  STACK_DIR: z.string().min(1).optional(),
+});
+
+const env = parseEnv(StackEnv, process.env);
+const stack = await startStack({
+  customers: env.STACK_CUSTOMERS,
+  ...(env.DATABASE_URL === undefined ? {} : { databaseUrl: env.DATABASE_URL }),
+  ...(env.PUBSUB_EMULATOR_HOST === undefined ? {} : { emulatorHost: env.PUBSUB_EMULATOR_HOST }),
+  ...(env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? {} : { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT }),
+  ...(env.STACK_DIR === undefined ? {} : { dir: env.STACK_DIR }),
+});
+// The one machine-readable line scripts wait for.
+process.stdout.write(`${JSON.stringify(stack.info)}\n`);
+await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
+await stack.stop();

@@ -1,0 +1,156 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createPubSubClient, provisionTopology, serviceSubscriptionSpecs, type ServiceName } from "@crm-sync/bus";
+import { startFakePortal } from "@crm-sync/fake-qashier";
+import { createTestDatabase, freePort, startGcsTestServer, startPubSubEmulator } from "@crm-sync/testing";
+import { startServiceProcess, type ServiceProcess } from "./service-process.ts";
+import { startSmtpSink } from "./smtp-sink.ts";
+
+export interface StackOptions {
+  /** Use this database instead of a fresh one on 127.0.0.1:5432. */
+  databaseUrl?: string;
+  /** Use this emulator instead of starting one. */
+  emulatorHost?: string;
+  /** Customers in the fake portal. */
+  customers?: number;
+  /** Passed to every service (spans exported there). */
+  otlpEndpoint?: string;
+  /** Logs, mail and state; a new temp folder by default. */
+  dir?: string;
+  /** Retry policy of the push subscriptions; short locally so failures show quickly. */
+  maxDeliveryAttempts?: number;
+}
+
+/** What a script needs to drive the stack; printed as one JSON line by `npm run stack`. */
+export interface StackInfo {
+  ready: true;
+  projectId: string;
+  emulatorHost: string;
+  dashboardUrl: string;
+  apiUrl: string;
+  apiToken: string;
+  databaseUrl: string;
+  smtpUrl: string;
+  portalUrl: string;
+  mailDir: string;
+  logDir: string;
+  services: Record<ServiceName, string>;
+}
+
+export interface RunningStack {
+  info: StackInfo;
+  /** The fake portal's admin endpoint changes its password or customers while the stack runs. */
+  portalAdmin(patch: Record<string, unknown>): Promise<void>;
+  mail(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+const SERVICES: readonly ServiceName[] = ["trigger", "scraper", "loader", "notifier"];
+const PORTAL = { username: "stack-office" };
+
+export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const task of stops.splice(0).reverse()) await task().catch(() => undefined);
+  };
+  try {
+    const dir = options.dir ?? (await mkdtemp(join(tmpdir(), "crm-sync-stack-")));
+    const logDir = join(dir, "logs");
+    await mkdir(logDir, { recursive: true });
+    const projectId = `crm-sync-stack-${randomBytes(3).toString("hex")}`;
+
+    const emulator =
+      options.emulatorHost === undefined ? await startPubSubEmulator(projectId) : { host: options.emulatorHost, projectId, stop: async () => {} };
+    stops.push(() => emulator.stop());
+    const database = options.databaseUrl === undefined ? await createTestDatabase("crm_sync_stack") : undefined;
+    if (database !== undefined) stops.push(() => database.drop());
+    const databaseUrl = options.databaseUrl ?? database?.url ?? "";
+    const gcs = await startGcsTestServer();
+    stops.push(() => gcs.stop());
+    const smtp = await startSmtpSink(join(dir, "mail"));
+    stops.push(() => smtp.stop());
+    const password = randomBytes(9).toString("base64url");
+    const portal = await startFakePortal({ ...PORTAL, password, customers: { seed: 42, count: options.customers ?? 1_000 }, exportDelayMs: 0 });
+    stops.push(() => portal.stop());
+
+    const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
+    const services = Object.fromEntries(SERVICES.map((name) => [name, `http://127.0.0.1:${ports[name]}`])) as Record<ServiceName, string>;
+    const apiToken = `stack-${randomBytes(18).toString("base64url")}`;
+    const maxDeliveryAttempts = options.maxDeliveryAttempts ?? 5;
+
+    // Topics and push subscriptions exist before any service publishes, as infra/ creates them in the cloud.
+    const pubsub = createPubSubClient({ projectId, emulatorHost: emulator.host });
+    await provisionTopology(pubsub, {
+      subscriptions: serviceSubscriptionSpecs({ serviceUrls: services, maxDeliveryAttempts, minBackoffSeconds: 1, maxBackoffSeconds: 5 }),
+    });
+    await pubsub.close();
+
+    const common: Record<string, string> = {
+      GOOGLE_CLOUD_PROJECT: projectId,
+      PUBSUB_EMULATOR_HOST: emulator.host,
+      PUBSUB_MODE: "push",
+      // The emulator signs nothing; in the cloud these stay on (see infra/).
+      PUBSUB_VERIFY_OIDC: "false",
+      MAX_DELIVERY_ATTEMPTS: String(maxDeliveryAttempts),
+      LOG_LEVEL: "info",
+      ...(options.otlpEndpoint === undefined ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint }),
+    };
+    const blob = { BLOB_URL: "gs://crm-sync-exports", GCS_API_ENDPOINT: gcs.url };
+    await createBucket(gcs.url, projectId, "crm-sync-exports");
+    const envOf: Record<ServiceName, Record<string, string>> = {
+      trigger: { ...common, DATABASE_URL: databaseUrl, API_TOKENS: apiToken },
+      scraper: { ...common, ...blob, QASHIER_URL: portal.url, QASHIER_USERNAME: PORTAL.username, QASHIER_PASSWORD: password },
+      loader: { ...common, ...blob, DATABASE_URL: databaseUrl },
+      notifier: {
+        ...common,
+        DATABASE_URL: databaseUrl,
+        SMTP_URL: smtp.url,
+        ALERT_TO: "office@club.invalid",
+        ALERT_FROM: "crm-sync@club.invalid",
+        DASHBOARD_URL: `${services.trigger}/`,
+      },
+    };
+    // One at a time: the three database services migrate on start, and a 2-core machine starts them no faster in parallel.
+    for (const name of SERVICES) {
+      const service: ServiceProcess = await startServiceProcess(name, ports[name], envOf[name], join(logDir, `${name}.log`));
+      stops.push(() => service.stop());
+    }
+
+    return {
+      info: {
+        ready: true,
+        projectId,
+        emulatorHost: emulator.host,
+        dashboardUrl: `${services.trigger}/?token=${apiToken}`,
+        apiUrl: services.trigger,
+        apiToken,
+        databaseUrl,
+        smtpUrl: smtp.url,
+        portalUrl: portal.url,
+        mailDir: smtp.dir,
+        logDir,
+        services,
+      },
+      portalAdmin: async (patch) => {
+        const response = await fetch(`${portal.url}/__admin/config`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });
+        if (!response.ok) throw new Error(`portal admin answered ${response.status}`);
+      },
+      mail: () => smtp.messages(),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function createBucket(apiEndpoint: string, projectId: string, bucket: string): Promise<void> {
+  const response = await fetch(`${apiEndpoint}/storage/v1/b?project=${projectId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: bucket }),
+  });
+  if (!response.ok && response.status !== 409) throw new Error(`could not create the bucket (${response.status})`);
+}

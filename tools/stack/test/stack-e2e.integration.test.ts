@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { PubSub } from "@google-cloud/pubsub";
+import { simpleParser } from "mailparser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "@crm-sync/db";
+import { chromiumMissing, gate, launchChromium, postgresMissing, pubsubEmulatorMissing, waitFor } from "@crm-sync/testing";
+import { createTriggerClient, type RunView, type TriggerClient } from "@crm-sync/trigger-client";
+import type { StackInfo } from "../src/start-stack.ts";
+import { startOtlpReceiver } from "./otlp-receiver.ts";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const CUSTOMERS = 200;
+const skip =
+  gate("Pub/Sub emulator", pubsubEmulatorMissing()) || gate("PostgreSQL", await postgresMissing()) || gate("Chromium", chromiumMissing());
+
+describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), Postgres, GCS test server and SMTP", () => {
+  let stack: ChildProcess;
+  let info: StackInfo;
+  let client: TriggerClient;
+  let db: Database;
+  let otlp: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  const firstRun: { view?: RunView } = {};
+
+  beforeAll(async () => {
+    otlp = await startOtlpReceiver();
+    stack = spawn(process.execPath, ["tools/stack/src/main.ts"], {
+      cwd: root,
+      // A short batch delay so spans arrive while the test waits, not seconds later.
+      env: { ...process.env, STACK_CUSTOMERS: String(CUSTOMERS), OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_BSP_SCHEDULE_DELAY: "200" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    info = await new Promise<StackInfo>((resolve, reject) => {
+      createInterface({ input: stack.stdout! }).on("line", (line) => {
+        const parsed = JSON.parse(line) as StackInfo;
+        if (parsed.ready) resolve(parsed);
+      });
+      stack.once("exit", (code) => reject(new Error(`the stack exited with ${code} before it was ready`)));
+    });
+    client = createTriggerClient({ baseUrl: info.apiUrl, token: info.apiToken });
+    db = await openDatabase(info.databaseUrl, { max: 1 });
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    if (stack !== undefined && stack.exitCode === null) {
+      const exited = new Promise((resolve) => stack.once("exit", resolve));
+      stack.kill("SIGTERM");
+      await exited;
+    }
+    await otlp?.stop();
+  });
+
+  const activeCustomers = async () => Number((await db.sql`select count(*)::int as n from backoffice.customers where deleted_at is null`)[0]?.["n"]);
+
+  it("prints a ready line with everything a script needs", () => {
+    expect(Object.keys(info)).toEqual(expect.arrayContaining(["ready", "projectId", "emulatorHost", "dashboardUrl", "apiUrl", "apiToken", "databaseUrl", "smtpUrl"]));
+  });
+
+  it("completes a run started with the dashboard button, with the right counts in Postgres", async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(info.dashboardUrl);
+      await page.waitForFunction(() => !(document.querySelector("button#update") as HTMLButtonElement | null)?.disabled);
+      await page.getByRole("button", { name: "Update Customer Data" }).click();
+      const started = await waitFor(async () => (await client.listRuns(1))[0], { what: "the button's run" });
+      const finished = await client.waitForRun(started.runId, { intervalMs: 200, timeoutMs: 90_000 });
+      expect(finished).toMatchObject({ status: "succeeded", trigger: "manual", counts: { rows: CUSTOMERS, inserted: CUSTOMERS, rejected: 0 } });
+      await page.waitForFunction(() => document.querySelector("#phase")?.textContent?.trim() === "Done");
+      firstRun.view = finished;
+    } finally {
+      await browser.close();
+    }
+    expect(await activeCustomers()).toBe(CUSTOMERS);
+  });
+
+  it("carries one trace from the trigger through scraper and loader to the notifier", async () => {
+    const services = ["trigger", "scraper", "loader", "notifier"];
+    const traceId = await waitFor(
+      () => {
+        const byTrace = new Map<string, Set<string>>();
+        for (const span of otlp.spans) byTrace.set(span.traceId, (byTrace.get(span.traceId) ?? new Set()).add(span.service));
+        return [...byTrace].find(([, seen]) => services.every((s) => seen.has(s)))?.[0];
+      },
+      { what: "spans of all four services in one trace", timeoutMs: 30_000 },
+    );
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    const names = otlp.spans.filter((span) => span.traceId === traceId).map((span) => `${span.service}: ${span.name}`);
+    expect(names).toEqual(expect.arrayContaining(["trigger: sync request", "scraper: sync-requested process", "loader: csv-ready process", "notifier: sync-completed process"]));
+  });
+
+  it("completes a run requested by Cloud Scheduler's bare body published straight to sync-requested", async () => {
+    const scheduler = new PubSub({ projectId: info.projectId, apiEndpoint: info.emulatorHost, emulatorMode: true, universeDomain: "googleapis.com" });
+    try {
+      await scheduler.topic("sync-requested").publishMessage({ data: Buffer.from('{"trigger":"schedule"}') });
+    } finally {
+      await scheduler.close();
+    }
+    const scheduled = await waitFor(async () => (await client.listRuns(5)).find((run) => run.trigger === "schedule"), { what: "the scheduled run" });
+    const finished = await client.waitForRun(scheduled.runId, { intervalMs: 200, timeoutMs: 90_000 });
+    expect(finished).toMatchObject({ status: "succeeded", counts: { rows: CUSTOMERS, unchanged: CUSTOMERS, inserted: 0, updated: 0 } });
+  });
+
+  it("emails the office once when the portal password breaks, and leaves the table alone", async () => {
+    const portalPassword = "a-new-password-nobody-told-us";
+    const response = await fetch(`${info.portalUrl}/__admin/config`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ password: portalPassword }),
+    });
+    expect(response.ok).toBe(true);
+    const mailDir = info.mailDir;
+    const before = await mail(mailDir);
+
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const { run } = await client.requestSync();
+      const failed = await client.waitForRun(run.runId, { intervalMs: 200, timeoutMs: 90_000 });
+      expect(failed).toMatchObject({ status: "failed", error: { code: "PORTAL_AUTH_FAILED" }, destinationUntouched: true });
+      // The notifier has decided about this failure once its alert state names the run.
+      await waitFor(async () => (await db.sql`select 1 from crm_sync.alerts where run_id = ${run.runId}`).length > 0 || undefined, { what: "the notifier to handle the failure" });
+      await waitFor(async () => (await mail(mailDir)).length > before.length || undefined, { what: "the failure email" });
+    }
+    const arrived = (await mail(mailDir)).slice(before.length);
+    expect(arrived).toHaveLength(1);
+    const email = await simpleParser(await readFile(join(mailDir, arrived[0] ?? "")));
+    expect(email.subject).toContain("PORTAL_AUTH_FAILED");
+    const text = `${email.subject}\n${email.text}\n${String(email.html)}`;
+    expect(text).not.toContain(portalPassword);
+    expect(text).not.toContain(info.apiToken);
+    expect(await activeCustomers()).toBe(CUSTOMERS);
+  });
+});
+
+async function mail(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => name.endsWith(".eml")).sort();
+}
