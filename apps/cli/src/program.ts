@@ -5,6 +5,7 @@ import { triggerCommand } from "./commands/trigger.ts";
 import { statusCommand } from "./commands/status.ts";
 import { startCommand } from "./commands/start.ts";
 import { runCommand } from "./commands/run.ts";
+import { replayCommand } from "./commands/replay.ts";
 
 /** The `crm-sync` command tree. Each subcommand lives in `commands/` and registers itself here. */
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   program.addCommand(startCommand());
   program.addCommand(runCommand());
+  program.addCommand(replayCommand());
   program.addCommand(loadCommand());
   program.addCommand(scrapeCommand());
   program.addCommand(triggerCommand());

@@ -58,7 +58,7 @@ describe.skipIf(skip)("crm-sync start (embedded: in-memory bus, PGlite, files, d
     expect(dashboard).not.toBeNull();
     const [, baseUrl = "", token = ""] = dashboard ?? [];
     const first = await app.waitForLine(/run \S+ (succeeded|failed)/);
-    expect(first).toMatch(/succeeded.*300 rows — 300 new, 0 updated, 0 unchanged, 0 removed, 0 back, 0 rejected/);
+    expect(first).toMatch(/succeeded.*300 rows — 300 new, 0 updated, 0 unchanged, 0 removed, 0 returned, 0 rejected/);
 
     const listRuns = async () => {
       const body = (await (await fetch(`${baseUrl}v1/syncs?limit=5`, { headers: { authorization: `Bearer ${token}` } })).json()) as { runs: unknown[] };

@@ -37,6 +37,8 @@ export interface TriggerClient {
   listRuns(limit?: number): Promise<RunView[]>;
   freshness(): Promise<FreshnessView>;
   approve(runId: string): Promise<RunView>;
+  /** Loads a stored export again as a new run (no scraping); refused while another run is active. */
+  replay(object: string): Promise<StartResponse>;
   /** Polls until the run succeeded or failed; resolves with the finished run either way. */
   waitForRun(runId: string, options?: WaitOptions): Promise<RunView>;
 }
@@ -84,6 +86,7 @@ export function createTriggerClient(options: TriggerClientOptions): TriggerClien
     listRuns: async (limit = 20) => (await call(RunList, "GET", `/v1/syncs?limit=${limit}`)).runs,
     freshness: () => call(FreshnessView, "GET", "/v1/freshness"),
     approve: (runId) => call(RunView, "POST", `${runPath(runId)}/approve`, {}),
+    replay: (object) => call(StartResponse, "POST", "/v1/syncs/replay", { object }),
     async waitForRun(runId, wait = {}) {
       const deadline = Date.now() + (wait.timeoutMs ?? 30 * 60_000);
       for (;;) {

@@ -43,9 +43,9 @@ describe("crm-sync load", () => {
 
   it("loads into a PGlite directory that does not exist yet, dry-runs without writing, and fails with the code", async () => {
     const database = `pglite://${join(dir, "new", "db")}`;
-    const first = await crmSync(["load", "--file", SAMPLE, "--database-url", database, "--max-reject-ratio", "0.2", "--json"]);
+    const first = await crmSync(["load", "--file", SAMPLE, "--database-url", database, "--json"]);
     expect(first.code).toBe(0);
-    expect(lastJson(first.stdout)).toMatchObject({ rows: 30, inserted: 26, updated: 0, unchanged: 0, softDeleted: 0, revived: 0, rejected: 4 });
+    expect(lastJson(first.stdout)).toMatchObject({ rows: 30, inserted: 30, updated: 0, unchanged: 0, softDeleted: 0, revived: 0, rejected: 0 });
     expect(first.stderr).toBe("");
 
     const smaller = join(dir, "smaller.csv");
@@ -54,7 +54,7 @@ describe("crm-sync load", () => {
     const dry = await crmSync(["load", "--file", smaller, "--database-url", database, "--dry-run", "--allow-mass-delete"]);
     expect(dry.code).toBe(0);
     const dryOutput = lastJson(dry.stdout);
-    expect(dryOutput).toMatchObject({ rows: 3, inserted: 3, softDeleted: 26, dryRun: true });
+    expect(dryOutput).toMatchObject({ rows: 3, inserted: 3, softDeleted: 30, dryRun: true });
     expect(JSON.stringify(dryOutput["sample"])).not.toContain(customers[0]!.phone.slice(1));
 
     const held = await crmSync(["load", "--file", smaller, "--database-url", database, "--json"]);
@@ -63,8 +63,8 @@ describe("crm-sync load", () => {
     expect(lastJson(held.stdout)).toMatchObject({ ok: false, code: "MASS_DELETE_HELD" });
 
     // Neither the dry run nor the held run wrote anything: the sample is still all there.
-    const again = await crmSync(["load", "--file", SAMPLE, "--database-url", database, "--max-reject-ratio", "0.2"]);
-    expect(lastJson(again.stdout)).toMatchObject({ rows: 30, inserted: 0, unchanged: 26, softDeleted: 0 });
+    const again = await crmSync(["load", "--file", SAMPLE, "--database-url", database]);
+    expect(lastJson(again.stdout)).toMatchObject({ rows: 30, inserted: 0, unchanged: 30, softDeleted: 0, rejected: 0 });
   });
 
   it("names header drift on stderr and exits non-zero", async () => {
@@ -86,9 +86,9 @@ describe("crm-sync load", () => {
     });
 
     it("applies the migrations and prints the counts", async () => {
-      const run = await crmSync(["load", "--file", SAMPLE, "--database-url", database.url, "--max-reject-ratio", "0.2", "--json"]);
+      const run = await crmSync(["load", "--file", SAMPLE, "--database-url", database.url, "--json"]);
       expect(run.code).toBe(0);
-      expect(lastJson(run.stdout)).toMatchObject({ rows: 30, inserted: 26, rejected: 4 });
+      expect(lastJson(run.stdout)).toMatchObject({ rows: 30, inserted: 30, rejected: 0 });
     });
   });
 });

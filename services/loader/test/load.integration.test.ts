@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CSV_HEADER } from "@crm-sync/contracts";
 import type { Database } from "@crm-sync/db";
+import { DEFAULT_GUARD_LIMITS } from "../src/domain/guards.ts";
 import { BACKENDS, changeCount, customers, dumpCustomers, loadBytes } from "./support/backends.ts";
 import { exportCsv, exportLine, syntheticCustomer, type ExportedCustomer } from "./support/synthetic-export.ts";
 
@@ -19,20 +20,33 @@ for (const backend of BACKENDS) {
       await close();
     });
 
-    it("loads the portal sample: names trimmed, numbers kept as exported, duplicates rejected", async () => {
-      const result = await loadBytes(db, SAMPLE, { runId: "run-sample-1" });
+    it("loads the portal sample under the default limits: names trimmed, numbers kept as exported, every row a customer", async () => {
+      const result = await loadBytes(db, SAMPLE, { runId: "run-sample-1", limits: DEFAULT_GUARD_LIMITS });
       expect(result).toMatchObject({
         status: "loaded",
-        counts: { rows: 30, inserted: 26, updated: 0, unchanged: 0, softDeleted: 0, revived: 0, rejected: 4 },
+        counts: { rows: 30, inserted: 30, updated: 0, unchanged: 0, softDeleted: 0, revived: 0, rejected: 0 },
       });
       const rows = await customers(db);
-      expect(rows).toHaveLength(26);
-      expect(rows.find((r) => r.customer_name === "สมศรี ชัยศรี")).toMatchObject({ contact_number: "601869387", phone_normalized: "+66601869387" });
-      expect(rows.find((r) => r.contact_number === "66941952642")).toMatchObject({ phone_normalized: "+66941952642", date_joined: "2024-03-21" });
-      // 690500363 / 0690500363 and 0925984535 / 925984535 name different people: no silent merge.
-      expect(rows.filter((r) => ["+66690500363", "+66925984535"].includes(r.customer_key))).toEqual([]);
+      expect(rows).toHaveLength(30);
+      expect(rows.find((r) => r.customer_name === "สมศรี ชัยศรี")).toMatchObject({ contact_number: "601869387", customer_key: "601869387", phone_normalized: "+66601869387" });
+      expect(rows.find((r) => r.contact_number === "66941952642")).toMatchObject({ customer_key: "66941952642", phone_normalized: "+66941952642", date_joined: "2024-03-21" });
+      // 690500363 / 0690500363 and 0925984535 / 925984535 are different people in the portal:
+      // each is its own customer, keyed by the number as exported, sharing a normalized number.
+      const pairs = rows
+        .filter((r) => r.phone_normalized === "+66690500363" || r.phone_normalized === "+66925984535")
+        .map((r) => [r.customer_key, r.customer_name])
+        .sort(([a = ""], [b = ""]) => a.localeCompare(b));
+      expect(pairs).toEqual([
+        ["0690500363", "Henry M. Wrightworth"],
+        ["0925984535", "ธีรวัฒน์ ชัยสวัสดิ์"],
+        ["690500363", "Emma Wangwood"],
+        ["925984535", "David Kimwood"],
+      ]);
       expect(rows.every((r) => r.batch_id === "run-sample-1")).toBe(true);
-      expect(await changeCount(db)).toBe(26);
+      expect(await changeCount(db)).toBe(30);
+
+      const again = await loadBytes(db, SAMPLE, { runId: "run-sample-2", limits: DEFAULT_GUARD_LIMITS });
+      expect(again.counts).toEqual({ rows: 30, inserted: 0, updated: 0, unchanged: 30, softDeleted: 0, revived: 0, rejected: 0 });
     });
 
     it("applies a second export: updates, new and vanished customers, and a changed number on the same row", async () => {
@@ -50,7 +64,7 @@ for (const backend of BACKENDS) {
       const after = await customers(db);
       const byName = (rows: typeof after, name: string) => rows.find((r) => r.customer_name === name);
       expect(byName(after, first[0]!.name)).toMatchObject({ available_point: "12345.67", batch_id: "run-b" });
-      expect(byName(after, first[2]!.name)).toMatchObject({ id: byName(before, first[2]!.name)?.id, contact_number: "0899999999", customer_key: "+66899999999" });
+      expect(byName(after, first[2]!.name)).toMatchObject({ id: byName(before, first[2]!.name)?.id, contact_number: "0899999999", customer_key: "0899999999" });
       expect(byName(after, first[5]!.name)?.deleted_at).toBeInstanceOf(Date);
       expect(byName(after, first[1]!.name)?.batch_id).toBe("run-a");
       expect(after.filter((r) => r.deleted_at === null)).toHaveLength(40);
@@ -74,13 +88,63 @@ for (const backend of BACKENDS) {
       const rows = base(20);
       rows[0] = { ...rows[0]!, phone: "0" };
       rows[1] = { ...rows[1]!, phone: "0000000" };
-      rows[2] = { ...rows[2]!, phone: rows[3]!.phone.slice(1) };
+      rows[2] = { ...rows[2]!, phone: rows[3]!.phone };
       const result = await loadBytes(db, exportCsv(rows), { limits: { maxRejectRatio: 0.2, maxDeleteRatio: 0.1 } });
       expect(result.counts).toMatchObject({ rows: 20, inserted: 18, rejected: 2 });
       const loaded = await customers(db);
       expect(loaded.find((r) => r.customer_name === rows[0]!.name)).toMatchObject({ contact_number: "0", phone_normalized: null, customer_key: `name:${rows[0]!.name}|2022-01-01` });
       expect(loaded.find((r) => r.customer_name === rows[1]!.name)).toMatchObject({ contact_number: "0000000", phone_normalized: null });
       expect(loaded.some((r) => r.customer_name === rows[2]!.name || r.customer_name === rows[3]!.name)).toBe(false);
+    });
+
+    it("rejects both rows of a number text exported twice, even with spaces around one of them", async () => {
+      const rows = base(20);
+      rows[2] = { ...rows[2]!, phone: ` ${rows[3]!.phone} ` };
+      const result = await loadBytes(db, exportCsv(rows), { limits: { maxRejectRatio: 0.2, maxDeleteRatio: 0.1 } });
+      expect(result.counts).toMatchObject({ rows: 20, inserted: 18, rejected: 2 });
+    });
+
+    it("keeps a number with and without its leading 0 as two customers", async () => {
+      const rows = base(20);
+      rows[2] = { ...rows[2]!, phone: rows[3]!.phone.slice(1) };
+      const result = await loadBytes(db, exportCsv(rows), { limits: DEFAULT_GUARD_LIMITS });
+      expect(result.counts).toMatchObject({ rows: 20, inserted: 20, rejected: 0 });
+      const loaded = await customers(db);
+      expect(loaded.find((r) => r.customer_name === rows[2]!.name)).toMatchObject({ customer_key: rows[3]!.phone.slice(1), phone_normalized: `+66${rows[3]!.phone.slice(1)}` });
+      expect(loaded.find((r) => r.customer_name === rows[3]!.name)).toMatchObject({ customer_key: rows[3]!.phone, phone_normalized: `+66${rows[3]!.phone.slice(1)}` });
+    });
+
+    it("updates the same row when a customer's number loses its leading 0 in the next export", async () => {
+      const rows = base(30);
+      await loadBytes(db, exportCsv(rows));
+      const before = (await customers(db)).find((r) => r.customer_name === rows[4]!.name);
+      const next = rows.map((c, i) => (i === 4 ? { ...c, phone: c.phone.slice(1) } : c));
+      const result = await loadBytes(db, exportCsv(next), { limits: DEFAULT_GUARD_LIMITS });
+      expect(result.counts).toEqual({ rows: 30, inserted: 0, updated: 1, unchanged: 29, softDeleted: 0, revived: 0, rejected: 0 });
+      expect((await customers(db)).find((r) => r.customer_name === rows[4]!.name)).toMatchObject({
+        id: before?.id,
+        contact_number: rows[4]!.phone.slice(1),
+        customer_key: rows[4]!.phone.slice(1),
+        phone_normalized: before?.phone_normalized,
+        deleted_at: null,
+      });
+    });
+
+    it("moves a table keyed by normalized numbers to exported-text keys as one update per customer, on the same rows", async () => {
+      const rows = base(30);
+      rows[0] = { ...rows[0]!, phone: "" };
+      rows[1] = { ...rows[1]!, phone: rows[1]!.phone.slice(1) };
+      await loadBytes(db, exportCsv(rows));
+      // What the loader wrote before identity followed the exported text.
+      await db.sql`update backoffice.customers set customer_key = phone_normalized where phone_normalized is not null`;
+      const before = await customers(db);
+
+      const result = await loadBytes(db, exportCsv(rows), { limits: DEFAULT_GUARD_LIMITS });
+      expect(result.counts).toEqual({ rows: 30, inserted: 0, updated: 29, unchanged: 1, softDeleted: 0, revived: 0, rejected: 0 });
+      const after = await customers(db);
+      expect(after.map((r) => r.id).sort()).toEqual(before.map((r) => r.id).sort());
+      expect(after.find((r) => r.customer_name === rows[1]!.name)?.customer_key).toBe(rows[1]!.phone);
+      expect(after.every((r) => r.customer_key === (r.phone_normalized === null ? `name:${r.customer_name}|${r.date_joined}` : r.contact_number))).toBe(true);
     });
 
     it("rejects a row with characters Postgres cannot store as that row only", async () => {
@@ -93,7 +157,7 @@ for (const backend of BACKENDS) {
     it("does not soft-delete a customer whose number appears twice in the next export", async () => {
       const rows = base(30);
       await loadBytes(db, exportCsv(rows));
-      const next = rows.map((c, i) => (i === 4 ? { ...c, phone: rows[5]!.phone.slice(1) } : c));
+      const next = rows.map((c, i) => (i === 4 ? { ...c, phone: rows[5]!.phone } : c));
       const result = await loadBytes(db, exportCsv(next));
       expect(result.counts).toMatchObject({ rows: 30, rejected: 2, softDeleted: 0, unchanged: 28 });
     });
@@ -119,9 +183,10 @@ for (const backend of BACKENDS) {
         ["a header-only export", () => Buffer.from(`\uFEFF${CSV_HEADER}`), "EXPORT_EMPTY"],
         ["an empty file", () => Buffer.alloc(0), "EXPORT_EMPTY"],
         ["a renamed column", () => Buffer.from(exportCsv(loaded).toString().replace('"Customer"', '"Customer Name"')), "CSV_HEADER_MISMATCH"],
-        ["a file ending inside a quote", () => Buffer.concat([exportCsv(loaded), Buffer.from('\n"LENGOLF","Open quote')]), "CSV_MALFORMED"],
+        ["a file ending inside a quote", () => Buffer.concat([exportCsv(loaded), Buffer.from('\n"LENGOLF","Open quote')]), "EXPORT_INCOMPLETE"],
         ["too many invalid rows", () => exportCsv(loaded.map((c, i) => (i < 3 ? { ...c, joined: "31/02/2022" } : c))), "REJECT_RATIO_EXCEEDED"],
-        ["too many ragged rows", () => Buffer.from(`${exportCsv(loaded.slice(0, 30)).toString()}\n${exportLine(loaded[30]!).split(",").slice(0, 5).join(",")}`), "REJECT_RATIO_EXCEEDED"],
+        ["too many ragged rows", () => Buffer.from(`${exportCsv(loaded.slice(0, 30)).toString()}\n${exportLine(loaded[30]!).split(",").slice(0, 5).join(",")}\n${exportLine(loaded[31]!)}`), "REJECT_RATIO_EXCEEDED"],
+        ["a file cut after a field", () => Buffer.from(`${exportCsv(loaded.slice(0, 39)).toString()}\n${exportLine(loaded[39]!).split(",").slice(0, 5).join(",")}`), "EXPORT_INCOMPLETE"],
       ])("refuses %s", async (_what, bytes, code) => {
         const before = await dumpCustomers(db);
         await expect(loadBytes(db, bytes(), { limits: { maxRejectRatio: 0.01, maxDeleteRatio: 0.5 } })).rejects.toMatchObject({ code });

@@ -1,6 +1,7 @@
 import express, { type Express } from "express";
 import { TOPICS, subscriptionName } from "@crm-sync/contracts";
 import { pushHandler, type EventBus, type OidcVerifier, type Subscription } from "@crm-sync/bus";
+import type { BlobStore } from "@crm-sync/blob";
 import type { Database } from "@crm-sync/db";
 import type { Logger } from "@crm-sync/logging";
 import { healthRouter } from "@crm-sync/server";
@@ -18,7 +19,8 @@ import { runEvents } from "./handlers/run-events.ts";
 import { getFreshness } from "./handlers/freshness.ts";
 import { approveRun } from "./handlers/approve-run.ts";
 import { dashboardRouter } from "./handlers/dashboard.ts";
-import { apiErrorHandler } from "./handlers/api-errors.ts";
+import { apiErrorHandler, sendError } from "./handlers/api-errors.ts";
+import { replayExport } from "./handlers/replay-export.ts";
 
 /** The five topics the ledger projects. */
 export const LEDGER_TOPICS = [TOPICS.syncRequested, TOPICS.syncProgress, TOPICS.csvReady, TOPICS.syncCompleted, TOPICS.syncFailed] as const;
@@ -39,6 +41,8 @@ export interface TriggerDeps {
   stageDeadlines?: StageDeadlines;
   /** Data older than this is stale (default 26 h: a daily run plus slack). */
   staleAfterMs?: number;
+  /** Where the scraper stores exports; enables `POST /v1/syncs/replay`. */
+  blobs?: BlobStore;
   /** How often a live stream re-reads its run (catches other instances' writes). Default 2 s. */
   ssePollMs?: number;
 }
@@ -94,6 +98,12 @@ export function createTrigger(deps: TriggerDeps): Trigger {
   api.use(express.json({ limit: "4kb" }));
   const write = { store, bus: deps.bus, changes, logger, clock };
   api.post("/syncs", startSync(write));
+  api.post(
+    "/syncs/replay",
+    deps.blobs === undefined
+      ? (_req, res) => sendError(res, 501, "REPLAY_UNAVAILABLE", "Replay needs the export store: set BLOB_URL on the trigger.")
+      : replayExport({ ...write, blobs: deps.blobs }),
+  );
   api.get("/syncs", listRuns(store));
   api.get("/syncs/:runId", getRun(store));
   api.get("/syncs/:runId/events", runEvents({ store, changes, logger, pollMs: deps.ssePollMs ?? 2000 }));

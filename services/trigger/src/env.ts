@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CommonEnv, DatabaseEnv, parseEnv, PubSubEnv, requirePushAuth } from "@crm-sync/config";
+import { BlobEnv, CommonEnv, DatabaseEnv, parseEnv, PubSubEnv, requirePushAuth } from "@crm-sync/config";
 import { DEFAULT_STAGE_DEADLINES } from "./domain/stage-timeout.ts";
 import { parseDuration, parseStageDeadlines } from "./domain/duration.ts";
 
@@ -23,6 +23,9 @@ const duration = (fallback: string) =>
 export const Env = CommonEnv.extend({
   ...PubSubEnv.shape,
   ...DatabaseEnv.shape,
+  /** The export store, for replays (`POST /v1/syncs/replay`); replay is off without it. */
+  BLOB_URL: BlobEnv.shape.BLOB_URL.optional(),
+  GCS_API_ENDPOINT: BlobEnv.shape.GCS_API_ENDPOINT,
   /** Comma-separated static API tokens; several allowed so one can be rotated out. */
   API_TOKENS: list.default([]),
   /** Accept Google ID tokens minted for this audience (usually the service URL)… */

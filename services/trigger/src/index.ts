@@ -1,4 +1,5 @@
 import { busFromEnv, pushVerifierFromEnv } from "@crm-sync/bus";
+import { openBlobStore } from "@crm-sync/blob";
 import { migrate, openDatabase } from "@crm-sync/db";
 import { runService } from "@crm-sync/server";
 import { createTrigger } from "./app.ts";
@@ -21,6 +22,7 @@ await runService({
         ...(env.API_OIDC_AUDIENCE === undefined ? {} : { oidc: { audience: env.API_OIDC_AUDIENCE, serviceAccounts: env.API_OIDC_SERVICE_ACCOUNTS } }),
       },
       ...(push === undefined ? {} : { push }),
+      ...(env.BLOB_URL === undefined ? {} : { blobs: openBlobStore(env.BLOB_URL, { apiEndpoint: env.GCS_API_ENDPOINT, projectId: env.GOOGLE_CLOUD_PROJECT }) }),
       stageDeadlines: env.STAGE_DEADLINES,
       staleAfterMs: env.STALE_AFTER,
     });

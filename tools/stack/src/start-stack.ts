@@ -100,7 +100,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const blob = { BLOB_URL: "gs://crm-sync-exports", GCS_API_ENDPOINT: gcs.url };
     await createBucket(gcs.url, projectId, "crm-sync-exports");
     const envOf: Record<ServiceName, Record<string, string>> = {
-      trigger: { ...common, DATABASE_URL: databaseUrl, API_TOKENS: apiToken },
+      trigger: { ...common, ...blob, DATABASE_URL: databaseUrl, API_TOKENS: apiToken },
       scraper: { ...common, ...blob, QASHIER_URL: portal.url, QASHIER_USERNAME: PORTAL.username, QASHIER_PASSWORD: password },
       loader: { ...common, ...blob, DATABASE_URL: databaseUrl },
       notifier: {

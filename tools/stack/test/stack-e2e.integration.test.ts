@@ -105,6 +105,22 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
     expect(finished).toMatchObject({ status: "succeeded", counts: { rows: CUSTOMERS, unchanged: CUSTOMERS, inserted: 0, updated: 0 } });
   });
 
+  it("replays a stored export with `crm-sync replay` (no scraping): same file, nothing changes", async () => {
+    const object = firstRun.view?.sourceObject?.name;
+    expect(object).toMatch(/^exports\/customers\/.+\.csv$/);
+    const cli = spawn(process.execPath, ["apps/cli/bin/crm-sync.js", "replay", object ?? "", "--wait", "--json"], {
+      cwd: root,
+      env: { ...process.env, CRM_SYNC_API_URL: info.apiUrl, CRM_SYNC_API_TOKEN: info.apiToken },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const lines: string[] = [];
+    createInterface({ input: cli.stdout! }).on("line", (line) => lines.push(line));
+    expect(await new Promise((resolve) => cli.once("close", resolve))).toBe(0);
+    const replayed = JSON.parse(lines.at(-1) ?? "{}") as RunView;
+    expect(replayed).toMatchObject({ status: "succeeded", trigger: "replay", counts: { rows: CUSTOMERS, unchanged: CUSTOMERS, inserted: 0, updated: 0, softDeleted: 0 } });
+    expect(replayed.sourceObject?.name).toBe(object);
+  });
+
   it("emails the office once when the portal password breaks, and leaves the table alone", async () => {
     const portalPassword = "a-new-password-nobody-told-us";
     const response = await fetch(`${info.portalUrl}/__admin/config`, {

@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import { RunId } from "@crm-sync/contracts";
 import { SyncError } from "@crm-sync/errors";
-import { callApi, describeRun, finishWith, triggerClientFromEnv } from "./trigger.ts";
+import { describeRun } from "../describe-run.ts";
+import { callApi, finishWith, triggerClientFromEnv } from "./trigger.ts";
 
 interface StatusOptions {
   json?: boolean;

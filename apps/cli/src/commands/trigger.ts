@@ -4,6 +4,7 @@ import { ConfigError, parseEnv } from "@crm-sync/config";
 import { ErrorCode } from "@crm-sync/contracts";
 import { SyncError } from "@crm-sync/errors";
 import { createTriggerClient, TriggerClientError, type RunView, type TriggerClient } from "@crm-sync/trigger-client";
+import { describeRun } from "../describe-run.ts";
 
 const ApiEnv = z.object({
   CRM_SYNC_API_URL: z.url(),
@@ -32,19 +33,6 @@ export async function callApi<T>(work: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
-}
-
-export function describeRun(run: RunView): string {
-  const head = `${run.runId} ${run.phase}`;
-  if (run.status === "succeeded" && run.counts !== null) {
-    const c = run.counts;
-    return `${head}: ${c.inserted} new, ${c.updated} updated, ${c.softDeleted} removed, ${c.revived} returned, ${c.unchanged} unchanged, ${c.rejected} rejected`;
-  }
-  if (run.status === "failed" && run.error !== null) {
-    const untouched = run.destinationUntouched === true ? " (customer table untouched)" : "";
-    return `${head}: ${run.error.code}: ${run.error.message}${untouched}`;
-  }
-  return run.message === null ? head : `${head}: ${run.message}`;
 }
 
 /** A failed run ends the command like any CLI error: code on stderr, non-zero exit. */

@@ -79,7 +79,7 @@ export async function startEmbeddedSystem(options: EmbeddedOptions): Promise<Emb
     stops.push(() => bus.close());
     const blobs = new FileBlobStore({ root: home.blobRoot, bucket: "crm-sync-exports" });
 
-    const trigger = createTrigger({ db, bus, logger: loggerFor("trigger"), auth: { apiTokens: [home.apiToken] } });
+    const trigger = createTrigger({ db, bus, blobs, logger: loggerFor("trigger"), auth: { apiTokens: [home.apiToken] } });
     stops.push(() => trigger.close());
     await trigger.subscribe();
     trigger.startSweeper(30_000);

@@ -1,4 +1,4 @@
-import { describeRun } from "./describe-run.ts";
+import { describeRun } from "../describe-run.ts";
 import { homeDirectory, openEmbeddedHome } from "./embedded-home.ts";
 import { startEmbeddedSystem } from "./embedded-system.ts";
 import { portalFromFlags } from "./portal-from-flags.ts";

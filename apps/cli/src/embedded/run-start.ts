@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import type { RunView } from "@crm-sync/trigger-client";
-import { describeRun } from "./describe-run.ts";
+import { describeRun } from "../describe-run.ts";
 import { homeDirectory, openEmbeddedHome } from "./embedded-home.ts";
 import { startEmbeddedSystem } from "./embedded-system.ts";
 import { portalFromFlags } from "./portal-from-flags.ts";

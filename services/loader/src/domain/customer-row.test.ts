@@ -64,6 +64,11 @@ describe("parseCustomerRow", () => {
     expect(parseCustomerRow(withField(3, "12 Moo\u00003"))).toEqual({ ok: false, reason: "a field contains a NUL character" });
   });
 
+  it("rejects a field longer than 4000 characters, naming the column only", () => {
+    expect(parseCustomerRow(withField(3, "x".repeat(4000))).ok).toBe(true);
+    expect(parseCustomerRow(withField(3, "x".repeat(4001)))).toEqual({ ok: false, reason: "Address is longer than 4000 characters" });
+  });
+
   it("rejects a record without a customer name", () => {
     expect(parseCustomerRow(withField(1, "   "))).toEqual({ ok: false, reason: "Customer is empty" });
   });

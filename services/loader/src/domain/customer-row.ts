@@ -26,6 +26,12 @@ export interface CustomerRow {
 
 export type RowResult = { ok: true; row: CustomerRow } | { ok: false; reason: string };
 
+/**
+ * No real name, number or address comes near this; a longer field is junk that would bloat
+ * every query of the table, so its row is rejected (the parser refuses whole records over 1 MiB).
+ */
+export const MAX_FIELD_CHARS = 4000;
+
 const blankToNull = (value: string) => (value.trim() === "" ? null : value.trim());
 
 // Validation checks shapes only (fast, no transforms: this runs for every row of a large
@@ -93,6 +99,8 @@ export function parseCustomerRow(fields: readonly string[]): RowResult {
   }
   // Postgres text cannot hold NUL: one such field would fail the whole load, not just its row.
   if (fields.some((field) => field.includes("\u0000"))) return { ok: false, reason: "a field contains a NUL character" };
+  const long = fields.findIndex((field) => field.length > MAX_FIELD_CHARS);
+  if (long >= 0) return { ok: false, reason: `${CSV_COLUMNS[long] ?? "a field"} is longer than ${MAX_FIELD_CHARS} characters` };
   const parsed = ExportedCustomer.safeParse({
     store: fields[0],
     customer: fields[1],

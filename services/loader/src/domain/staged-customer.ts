@@ -33,7 +33,7 @@ function rejectedIdentity(fields: readonly string[], rowNo: number): StagedCusto
   return {
     rowNo,
     rejected: true,
-    customerKey: customerKey({ phoneNormalized, customerName, dateJoined }),
+    customerKey: customerKey({ contactNumber, phoneNormalized, customerName, dateJoined }),
     rowHash: "",
     store: "",
     customerName,

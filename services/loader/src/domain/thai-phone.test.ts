@@ -38,7 +38,7 @@ describe("normalizeThaiPhone", () => {
     expect(normalizeThaiPhone(" 0812345678").raw).toBe(" 0812345678");
   });
 
-  it("gives the same identity to a number with and without its leading zero", () => {
+  it("gives a number with and without its leading zero the same normalized form", () => {
     expect(normalizeThaiPhone("690500363").normalized).toBe(normalizeThaiPhone("0690500363").normalized);
   });
 });

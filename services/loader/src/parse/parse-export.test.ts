@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { CSV_HEADER } from "@crm-sync/contracts";
 import type { StagedCustomer } from "../domain/staged-customer.ts";
-import { parseExport } from "./parse-export.ts";
+import { MAX_RECORD_BYTES, parseExport } from "./parse-export.ts";
 
 const SAMPLE = readFileSync(new URL("../../../../test/fixtures/customer-management-sample.csv", import.meta.url));
 
@@ -52,18 +52,73 @@ describe("parseExport", () => {
     expect((await parseBytes(Buffer.from(`\uFEFF${CSV_HEADER}`))).tally.rows).toBe(0);
   });
 
-  it("calls a file ending inside an open quote malformed, without quoting its content", async () => {
+  it("calls a file cut inside an open quote incomplete, without quoting its content", async () => {
     const failure = await parseBytes(Buffer.from(`${CSV_HEADER}\n${goodRow}\n"LENGOLF","Secret Name`)).catch((error: unknown) => error);
-    expect(failure).toMatchObject({ code: "CSV_MALFORMED" });
+    expect(failure).toMatchObject({ code: "EXPORT_INCOMPLETE" });
     expect((failure as Error).message).not.toContain("Secret");
+  });
+
+  it("calls a file whose last record is short incomplete: it was cut at a field boundary", async () => {
+    const cut = `${CSV_HEADER}\n${goodRow}\n${goodRow}\n"LENGOLF","Cut Person","0812345679"`;
+    await expect(parseBytes(Buffer.from(cut))).rejects.toMatchObject({ code: "EXPORT_INCOMPLETE" });
+  });
+
+  it("calls a stray quote inside a field malformed", async () => {
+    const stray = line(["LENGOLF", 'Bad "Nick', "0812345679", "", "", "", "01/01/2024", "0.00", "0.00", "Others", "No", "No"]);
+    await expect(parseBytes(Buffer.from([CSV_HEADER, stray, goodRow].join("\n")))).rejects.toMatchObject({ code: "CSV_MALFORMED" });
+  });
+
+  it("calls a CSV error malformed even when the parser's failure reaches a still-open source", async () => {
+    const stray = line(["LENGOLF", 'Bad "Nick', "0812345679", "", "", "", "01/01/2024", "0.00", "0.00", "Others", "No", "No"]);
+    // A file or GCS stream is still being read when the parser fails; pipeline() destroys it
+    // with the parser's error, which must not turn into a (retryable) storage failure.
+    async function* lazyFile() {
+      yield Buffer.from(`${CSV_HEADER}\n${stray}\n`);
+      for (;;) yield Buffer.from(`${goodRow}\n`);
+    }
+    const failure = await parseExport(Readable.from(lazyFile()), async (batches) => {
+      for await (const _batch of batches);
+    }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: "CSV_MALFORMED", message: "The export is not valid CSV (CSV_INVALID_CLOSING_QUOTE at line 2)." });
+  });
+
+  it("refuses bytes that are not UTF-8 instead of loading replacement characters", async () => {
+    const [head, tail] = [Buffer.from(`${CSV_HEADER}\n${goodRow}\n"LENGOLF","`), Buffer.from(`","0812345679","","","","01/01/2024","0.00","0.00","Others","No","No"`)];
+    // "สมศรี" as Windows-874 (TIS-620) bytes: a file saved in the old Thai code page.
+    const windows874 = Buffer.from([0xca, 0xc1, 0xc8, 0xc3, 0xd5]);
+    await expect(parseBytes(Buffer.concat([head, windows874, tail]))).rejects.toMatchObject({ code: "CSV_MALFORMED", message: expect.stringContaining("UTF-8") });
+  });
+
+  it("reads a character split across two chunks, and calls a file cut inside a character incomplete", async () => {
+    const thaiRow = line(["LENGOLF", "สมศรี ชัยศรี", "0812345679", "", "", "", "01/01/2024", "0.00", "0.00", "Others", "No", "No"]);
+    const bytes = Buffer.from(`${CSV_HEADER}\n${thaiRow}`);
+    const middleOfCharacter = bytes.indexOf(Buffer.from("ม")) + 1;
+    const rows: StagedCustomer[] = [];
+    const chunks = [bytes.subarray(0, middleOfCharacter), bytes.subarray(middleOfCharacter)];
+    await parseExport(Readable.from(chunks), async (batches) => {
+      for await (const batch of batches) rows.push(...batch);
+    });
+    expect(rows[0]).toMatchObject({ customerName: "สมศรี ชัยศรี", rejected: false });
+    await expect(parseBytes(bytes.subarray(0, middleOfCharacter))).rejects.toMatchObject({ code: "EXPORT_INCOMPLETE" });
+  });
+
+  it("refuses a record over 1 MiB before holding it in memory", async () => {
+    const huge = line(["LENGOLF", "Big Address", "0812345679", "x".repeat(MAX_RECORD_BYTES + 1), "", "", "01/01/2024", "0.00", "0.00", "Others", "No", "No"]);
+    await expect(parseBytes(Buffer.from([CSV_HEADER, goodRow, huge, goodRow].join("\n")))).rejects.toMatchObject({ code: "CSV_MALFORMED" });
+  });
+
+  it("skips blank lines and a final newline instead of counting them as rows", async () => {
+    const { tally } = await parseBytes(Buffer.from(`${CSV_HEADER}\n${goodRow}\n\n${goodRow.replace("0812345678", "0812345679")}\n\n`));
+    expect(tally).toMatchObject({ rows: 2, invalid: 0 });
   });
 
   it("turns ragged and invalid records into counted rejects", async () => {
     const ragged = line(["LENGOLF", "Short Row", "0812345679"]);
-    const badDate = line(["LENGOLF", "Bad Date", "0812345670", "", "", "", "32/01/2024", "0.00", "0.00", "Others", "No", "No"]);
+    const badDate = line(["LENGOLF", "Bad Date", " 812345670 ", "", "", "", "32/01/2024", "0.00", "0.00", "Others", "No", "No"]);
     const { tally, rows } = await parseBytes(Buffer.from([CSV_HEADER, goodRow, ragged, badDate].join("\r\n")));
     expect(tally).toMatchObject({ rows: 3, invalid: 2, reasons: { "expected 12 fields, found 3": 1, "Date Joined is not a dd/mm/yyyy date": 1 } });
     expect(rows.map((r) => r.rejected)).toEqual([false, true, true]);
-    expect(rows[2]).toMatchObject({ customerKey: "+66812345670", customerName: "Bad Date", dateJoined: null });
+    // A rejected row keeps the identity it seems to carry: its number as exported, trimmed.
+    expect(rows[2]).toMatchObject({ customerKey: "812345670", phoneNormalized: "+66812345670", customerName: "Bad Date", dateJoined: null });
   });
 });

@@ -5,6 +5,14 @@ import { CSV_COLUMNS } from "@crm-sync/contracts";
 import { SyncError, isSyncError } from "@crm-sync/errors";
 import { stageCustomer, type StagedCustomer } from "../domain/staged-customer.ts";
 import { Sha256Tap } from "./sha256-tap.ts";
+import { Utf8Check } from "./utf8-check.ts";
+
+/**
+ * A portal record is a few hundred bytes. csv-parse holds a whole record in memory, so a
+ * record this large means a broken file (a 10 MB field, or a stray quote swallowing the rest of
+ * a large export), and it is refused before it can exhaust memory.
+ */
+export const MAX_RECORD_BYTES = 1024 * 1024;
 
 export interface ParseTally {
   /** Data records in the file (valid and rejected). */
@@ -28,9 +36,14 @@ export interface ParseOptions {
 export type BatchConsumer = (batches: AsyncIterable<StagedCustomer[]>) => Promise<void>;
 
 /**
- * Streams an export through csv-parse into `consume` (every record, rejected ones flagged): the header must equal the contract
- * exactly, each record is validated and normalized, and the bytes are hashed on the way.
- * Memory stays flat whatever the file size: only one batch is held at a time.
+ * Streams an export through csv-parse into `consume` (every record, rejected ones flagged): the
+ * bytes must be UTF-8, the header must equal the contract exactly, each record is validated and
+ * normalized, and the bytes are hashed on the way. Memory stays flat whatever the file size:
+ * only one batch is held at a time.
+ *
+ * A file that ends inside a record was cut short (the portal writes whole records and no final
+ * newline): EXPORT_INCOMPLETE, as the scraper's check says, never a partial load that would
+ * soft-delete the customers after the cut. A short record anywhere else is one rejected row.
  */
 export async function parseExport(source: Readable, consume: BatchConsumer, options: ParseOptions = {}): Promise<ParseTally> {
   const tally: ParseTally = { rows: 0, invalid: 0, reasons: {}, sha256: "", bytes: 0 };
@@ -38,12 +51,15 @@ export async function parseExport(source: Readable, consume: BatchConsumer, opti
   const batchSize = options.batchSize ?? 500;
   const tap = new Sha256Tap();
   let headerSeen = false;
+  let lastRecordFields: number = CSV_COLUMNS.length;
   let sourceError: unknown;
   source.once("error", (error) => {
     sourceError = error;
   });
 
-  const parser = parse({ bom: true, relax_column_count: true });
+  // Blank lines carry no record in the portal's format (every field is quoted, so even an
+  // all-empty record is `"",""…`): skipped rather than counted as rejected rows.
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES });
 
   // Records arrive as arrays (no `columns`: naming every field costs a third more time).
   async function* batches(records: AsyncIterable<string[]>): AsyncGenerator<StagedCustomer[]> {
@@ -55,6 +71,7 @@ export async function parseExport(source: Readable, consume: BatchConsumer, opti
         continue;
       }
       tally.rows++;
+      lastRecordFields = record.length;
       const staged = stageCustomer(record, tally.rows);
       if (!staged.ok) {
         tally.invalid++;
@@ -67,12 +84,18 @@ export async function parseExport(source: Readable, consume: BatchConsumer, opti
         options.onRows?.(tally.rows);
       }
     }
+    if (lastRecordFields < CSV_COLUMNS.length) {
+      throw new SyncError(
+        "EXPORT_INCOMPLETE",
+        `The export ends in the middle of a record (the last of ${tally.rows} has ${lastRecordFields} of ${CSV_COLUMNS.length} fields): the file was cut short.`,
+      );
+    }
     if (batch.length > 0) yield batch;
     options.onRows?.(tally.rows);
   }
 
   try {
-    await pipeline(source, tap, parser, batches, consume);
+    await pipeline(source, tap, new Utf8Check(), parser, batches, consume);
   } catch (error) {
     throw classify(error, sourceError);
   }
@@ -99,12 +122,24 @@ function checkHeader(record: string[]): void {
 
 function classify(error: unknown, sourceError: unknown): unknown {
   if (isSyncError(error)) return error;
+  // Checked before the source's error: pipeline() destroys every stream with the first error,
+  // so a file or GCS source reports the parser's own CsvError too, which is no storage failure.
+  if (error instanceof CsvError) return csvFailure(error);
   if (sourceError !== undefined && (error === sourceError || isSyncError(sourceError))) {
     return isSyncError(sourceError) ? sourceError : new SyncError("BLOB_UNAVAILABLE", "The export could not be read from storage.", { cause: sourceError });
   }
-  if (error instanceof CsvError) {
-    // csv-parse's message quotes the offending text, which can be customer data: keep only its code.
-    return new SyncError("CSV_MALFORMED", `The export is not valid CSV (${error.code}).`, { cause: error });
-  }
   return error;
+}
+
+function csvFailure(error: CsvError): SyncError {
+  // csv-parse's message quotes the offending text, which can be customer data: keep only its code.
+  if (error.code === "CSV_QUOTE_NOT_CLOSED") {
+    // Every field is quoted, so a file cut off mid-record ends inside an open quote.
+    return new SyncError("EXPORT_INCOMPLETE", "The export ends inside a quoted field: the file was cut short.", { cause: error });
+  }
+  if (error.code === "CSV_MAX_RECORD_SIZE") {
+    return new SyncError("CSV_MALFORMED", `The export has a record larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB (${error.code}).`, { cause: error });
+  }
+  const line = typeof error.lines === "number" ? ` at line ${error.lines}` : "";
+  return new SyncError("CSV_MALFORMED", `The export is not valid CSV (${error.code}${line}).`, { cause: error });
 }

@@ -29,7 +29,7 @@ describe("describeRun", () => {
   it("gives the counts of a finished run", () => {
     const counts = { rows: 30, inserted: 28, updated: 1, unchanged: 0, softDeleted: 2, revived: 1, rejected: 0 };
     expect(describeRun({ ...base, status: "succeeded", phase: "done", counts, durationMs: 1234 })).toBe(
-      "run run-1 succeeded in 1.2 s: 30 rows — 28 new, 1 updated, 0 unchanged, 2 removed, 1 back, 0 rejected",
+      "run run-1 succeeded in 1.2 s: 30 rows — 28 new, 1 updated, 0 unchanged, 2 removed, 1 returned, 0 rejected",
     );
   });
 

@@ -5,7 +5,7 @@ export function describeRun(run: RunView): string {
   if (run.status === "succeeded" && run.counts !== null) {
     const c = run.counts;
     const seconds = run.durationMs === null ? "" : ` in ${(run.durationMs / 1000).toFixed(1)} s`;
-    return `run ${run.runId} succeeded${seconds}: ${c.rows} rows — ${c.inserted} new, ${c.updated} updated, ${c.unchanged} unchanged, ${c.softDeleted} removed, ${c.revived} back, ${c.rejected} rejected`;
+    return `run ${run.runId} succeeded${seconds}: ${c.rows} rows — ${c.inserted} new, ${c.updated} updated, ${c.unchanged} unchanged, ${c.softDeleted} removed, ${c.revived} returned, ${c.rejected} rejected`;
   }
   if (run.status === "failed" && run.error !== null) {
     const table = run.destinationUntouched === true ? "the customer table was not touched" : "check the customer table";

@@ -1,0 +1,59 @@
+import type { RequestHandler } from "express";
+import { parse } from "csv-parse";
+import { z } from "zod";
+import { assertSafeBlobName, type BlobStore } from "@crm-sync/blob";
+import { describeIssues, makeEvent } from "@crm-sync/contracts";
+import { toRunView } from "../domain/run-view.ts";
+import { sendError } from "./api-errors.ts";
+import { newRunId, openRun, PUBLISH_FAILED_MESSAGE, type OpenRunDeps } from "./open-run.ts";
+
+/** Only customer exports the scraper stored can be replayed; evidence and anything else cannot. */
+export const REPLAY_PREFIX = "exports/customers/";
+
+export const ReplayBody = z.strictObject({ object: z.string().min(1).max(1024) });
+
+export function isReplayableName(name: string): boolean {
+  try {
+    assertSafeBlobName(name);
+  } catch {
+    return false;
+  }
+  return name.startsWith(REPLAY_PREFIX) && name.endsWith(".csv");
+}
+
+/**
+ * `POST /v1/syncs/replay {object}`: loads a stored export again without scraping (after a fix,
+ * or an approved guard), as a new run with trigger `replay`. The loader applies its full rules
+ * and guards; the same file twice changes nothing the second time.
+ */
+export function replayExport(deps: OpenRunDeps & { blobs: BlobStore }): RequestHandler {
+  return async (req, res) => {
+    const body = ReplayBody.safeParse(req.body ?? {});
+    if (!body.success) return sendError(res, 400, "INVALID_REQUEST", `Invalid request body: ${describeIssues(body.error)}`);
+    const name = body.data.object;
+    if (!isReplayableName(name)) return sendError(res, 400, "INVALID_OBJECT", `Only stored exports under ${REPLAY_PREFIX} (…​.csv) can be replayed.`);
+    const info = await deps.blobs.stat(name);
+    if (info === undefined) return sendError(res, 404, "NOT_FOUND", "No stored export has that name.");
+    const rows = await countRecords(deps.blobs, name).catch(() => undefined);
+    if (rows === undefined) return sendError(res, 422, "CSV_MALFORMED", "The stored export is not a readable CSV file, so the loader would refuse it.");
+    const now = deps.clock();
+    const runId = newRunId(now);
+    const requestedBy = res.locals["serviceAccount"] as string | undefined;
+    const request = makeEvent("sync-requested", runId, { trigger: "replay", ...(requestedBy === undefined ? {} : { requestedBy }) }, now);
+    const object = { bucket: info.bucket, name, generation: info.generation, sha256: info.sha256, bytes: info.bytes };
+    const opened = await openRun(deps, request, makeEvent("csv-ready", runId, { object, rows }, now));
+    if (opened.outcome === "unpublished") return sendError(res, 503, "PUBLISH_FAILED", PUBLISH_FAILED_MESSAGE);
+    if (opened.outcome === "coalesced") {
+      return sendError(res, 409, "RUN_ACTIVE", `Run ${opened.run.id} is still running; replay the export once it has finished.`);
+    }
+    res.status(202).json({ run: toRunView(opened.run), coalesced: false });
+  };
+}
+
+/** Data records in the file (header excluded), counted by the CSV parser: quoted fields may hold line breaks. */
+async function countRecords(blobs: BlobStore, name: string): Promise<number> {
+  let records = 0;
+  // relax_column_count: a ragged row is the loader's to reject and report, not a reason to refuse the replay.
+  for await (const _record of (await blobs.get(name)).pipe(parse({ bom: true, relax_column_count: true, relax_quotes: true }))) records += 1;
+  return Math.max(0, records - 1);
+}
