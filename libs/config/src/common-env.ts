@@ -5,7 +5,6 @@ export const CommonEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   GOOGLE_CLOUD_PROJECT: z.string().min(6).default("crm-sync-local"),
-  SERVICE_NAME: z.string().min(1).optional(),
   /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318); spans are exported only when set. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
