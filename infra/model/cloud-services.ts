@@ -1,0 +1,131 @@
+import type { ServiceName } from "@crm-sync/bus";
+import { TOPICS, type Topic } from "@crm-sync/contracts";
+import { MAX_DELIVERY_ATTEMPTS, SERVICES } from "./topology.ts";
+
+/**
+ * How each service runs on Cloud Run. Values may name deploy.sh shell variables (`${PROJECT}`),
+ * which the script defines in its settings block (see `settings.ts`).
+ */
+
+/** Secret Manager secrets; each is mounted as the environment variable of the same name. */
+export const SECRETS = ["QASHIER_PASSWORD", "DATABASE_URL", "SMTP_URL", "API_TOKENS", "NOTIFIER_TOKEN"] as const;
+export type SecretName = (typeof SECRETS)[number];
+
+/** Secrets the script fills with a random value when they have none (nobody needs to know them). */
+export const GENERATED_SECRETS: readonly SecretName[] = ["NOTIFIER_TOKEN"];
+
+export type BucketRole = "roles/storage.objectAdmin" | "roles/storage.objectViewer";
+
+export interface CloudService {
+  service: ServiceName;
+  /** Cloud Run service name; short enough for the deterministic `<name>-<project number>.<region>.run.app` URL. */
+  runName: string;
+  dockerfile: string;
+  buildArgs: Readonly<Record<string, string>>;
+  /**
+   * Reachable without a Google identity. Only where the app itself authenticates every route:
+   * the trigger serves the dashboard and API (API_TOKENS), the notifier's Scheduler endpoint
+   * checks NOTIFIER_TOKEN (Scheduler's OIDC token would take the Authorization header it needs)
+   * and its push routes check Pub/Sub's OIDC token.
+   */
+  public: boolean;
+  /** Topics it publishes to (granted roles/pubsub.publisher on each). */
+  publishes: readonly Topic[];
+  secrets: readonly SecretName[];
+  bucketRole?: BucketRole;
+  env: Readonly<Record<string, string>>;
+  /** Extra `gcloud run deploy` flags: resources and scaling. */
+  runFlags: readonly string[];
+}
+
+export const shellVar = (name: string): string => `\${${name}}`;
+export const urlVar = (service: ServiceName): string => `${service.toUpperCase()}_URL`;
+export const serviceAccountVar = (service: ServiceName): string => `${service.toUpperCase()}_SA`;
+
+/** Variables every service reads in the cloud: push mode with the OIDC check on. */
+function pushEnv(service: ServiceName): Record<string, string> {
+  return {
+    GOOGLE_CLOUD_PROJECT: shellVar("PROJECT"),
+    LOG_LEVEL: "info",
+    PUBSUB_MODE: "push",
+    PUBSUB_VERIFY_OIDC: "true",
+    PUBSUB_PUSH_AUDIENCE: shellVar(urlVar(service)),
+    PUBSUB_PUSH_SERVICE_ACCOUNT: shellVar("PUSH_SA"),
+    MAX_DELIVERY_ATTEMPTS: String(MAX_DELIVERY_ATTEMPTS),
+  };
+}
+
+const nodeImage = (service: ServiceName) => ({ dockerfile: "docker/node-service.Dockerfile", buildArgs: { SERVICE: service } });
+
+const CLOUD_SERVICES_BY_NAME: Readonly<Record<ServiceName, Omit<CloudService, "service" | "runName">>> = {
+  scraper: {
+    dockerfile: "services/scraper/Dockerfile",
+    buildArgs: {},
+    public: false,
+    publishes: [TOPICS.syncProgress, TOPICS.csvReady, TOPICS.syncFailed],
+    secrets: ["QASHIER_PASSWORD"],
+    bucketRole: "roles/storage.objectAdmin",
+    env: {
+      ...pushEnv("scraper"),
+      BLOB_URL: `gs://${shellVar("EXPORTS_BUCKET")}`,
+      QASHIER_URL: shellVar("QASHIER_URL"),
+      QASHIER_USERNAME: shellVar("QASHIER_USERNAME"),
+    },
+    // Chromium wants memory and the second generation sandbox; one export at a time.
+    runFlags: ["--execution-environment=gen2", "--memory=2Gi", "--cpu=2", "--timeout=600", "--concurrency=1", "--max-instances=1"],
+  },
+  loader: {
+    ...nodeImage("loader"),
+    public: false,
+    publishes: [TOPICS.syncProgress, TOPICS.csvReady, TOPICS.syncCompleted, TOPICS.syncFailed],
+    secrets: ["DATABASE_URL"],
+    bucketRole: "roles/storage.objectViewer",
+    env: {
+      ...pushEnv("loader"),
+      BLOB_URL: `gs://${shellVar("EXPORTS_BUCKET")}`,
+      MIGRATE_ON_START: "true",
+    },
+    // Loads take turns on a database lock anyway; a second instance would only wait.
+    runFlags: ["--memory=1Gi", "--cpu=1", "--timeout=600", "--concurrency=4", "--max-instances=1"],
+  },
+  trigger: {
+    ...nodeImage("trigger"),
+    public: true,
+    publishes: [TOPICS.syncRequested, TOPICS.csvReady],
+    secrets: ["DATABASE_URL", "API_TOKENS"],
+    // Replays (`POST /v1/syncs/replay`) read a stored export.
+    bucketRole: "roles/storage.objectViewer",
+    env: {
+      ...pushEnv("trigger"),
+      MIGRATE_ON_START: "true",
+      BLOB_URL: `gs://${shellVar("EXPORTS_BUCKET")}`,
+    },
+    // The dashboard's live status is a server-sent event stream: allow long requests.
+    runFlags: ["--memory=512Mi", "--cpu=1", "--timeout=3600", "--max-instances=2"],
+  },
+  notifier: {
+    ...nodeImage("notifier"),
+    public: true,
+    publishes: [],
+    secrets: ["DATABASE_URL", "SMTP_URL", "NOTIFIER_TOKEN"],
+    env: {
+      ...pushEnv("notifier"),
+      MIGRATE_ON_START: "true",
+      ALERT_TO: shellVar("ALERT_TO"),
+      ALERT_FROM: shellVar("ALERT_FROM"),
+      DASHBOARD_URL: `${shellVar(urlVar("trigger"))}/`,
+      TRACE_URL_TEMPLATE: `https://console.cloud.google.com/traces/list?project=${shellVar("PROJECT")}&tid={traceId}`,
+    },
+    // Alert state changes are decided in the database, but one instance keeps emails in order.
+    runFlags: ["--memory=512Mi", "--cpu=1", "--timeout=300", "--max-instances=1"],
+  },
+};
+
+export const CLOUD_SERVICES: readonly CloudService[] = SERVICES.map((service) => ({
+  service,
+  runName: `crm-sync-${service}`,
+  ...CLOUD_SERVICES_BY_NAME[service],
+}));
+
+/** The push invoker: Pub/Sub signs push requests as this account; it may invoke every push target. */
+export const PUSH_SERVICE_ACCOUNT_ID = "crm-sync-pubsub-push";

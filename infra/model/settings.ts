@@ -1,0 +1,25 @@
+/**
+ * What an operator passes to deploy.sh as environment variables. Secrets are not here: they are
+ * read from variables of the secret's own name (see SECRETS) and stored in Secret Manager.
+ */
+export interface Setting {
+  name: string;
+  about: string;
+  /** A bash word used when the variable is unset; none means the variable is required. */
+  fallback?: string;
+}
+
+export const SETTINGS: readonly Setting[] = [
+  { name: "PROJECT", about: "Google Cloud project id" },
+  { name: "REGION", about: "region of Cloud Run, Artifact Registry, the bucket and Scheduler", fallback: "asia-southeast1" },
+  { name: "EXPORTS_BUCKET", about: "bucket for exports and failure artifacts", fallback: "${PROJECT}-crm-sync-exports" },
+  { name: "QASHIER_URL", about: "base URL of the Qashier portal" },
+  { name: "QASHIER_USERNAME", about: "the portal login the scraper uses" },
+  { name: "ALERT_TO", about: "who gets failure, recovery and staleness emails" },
+  { name: "ALERT_FROM", about: "sender address of the alert emails" },
+  { name: "IMAGE_TAG", about: "image tag to build and deploy", fallback: "$(git rev-parse --short HEAD)" },
+  { name: "SKIP_BUILD", about: "1: deploy images already pushed under IMAGE_TAG", fallback: "0" },
+];
+
+/** Where Scheduler runs the jobs and in which clock (DESIGN.md: 02:00 Asia/Bangkok). */
+export const TIME_ZONE = "Asia/Bangkok";

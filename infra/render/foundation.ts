@@ -1,0 +1,59 @@
+import { CLOUD_SERVICES, GENERATED_SECRETS, PUSH_SERVICE_ACCOUNT_ID, SECRETS, serviceAccountVar, shellVar } from "../model/cloud-services.ts";
+import { command, doubleQuoted } from "./shell.ts";
+
+const APIS = [
+  "run.googleapis.com",
+  "pubsub.googleapis.com",
+  "secretmanager.googleapis.com",
+  "cloudscheduler.googleapis.com",
+  "artifactregistry.googleapis.com",
+  "cloudbuild.googleapis.com",
+  "iam.googleapis.com",
+  "storage.googleapis.com",
+];
+
+const member = (service: (typeof CLOUD_SERVICES)[number]) => doubleQuoted(`serviceAccount:${shellVar(serviceAccountVar(service.service))}`);
+
+/** APIs, the image registry, the exports bucket, service accounts and secrets, with their IAM. */
+export function renderFoundation(): string {
+  const out: string[] = [];
+  out.push(
+    'log "Enabling APIs"',
+    command("gcloud services enable", APIS),
+    "# The Pub/Sub and Scheduler service agents are created lazily; their IAM bindings below need them now.",
+    "gcloud beta services identity create --service=pubsub.googleapis.com >/dev/null",
+    "gcloud beta services identity create --service=cloudscheduler.googleapis.com >/dev/null",
+  );
+
+  out.push(
+    "",
+    'log "Artifact Registry and the exports bucket"',
+    'quiet gcloud artifacts repositories describe crm-sync --location="${REGION}" \\',
+    '  || gcloud artifacts repositories create crm-sync --repository-format=docker --location="${REGION}"',
+    'quiet gcloud storage buckets describe "gs://${EXPORTS_BUCKET}" \\',
+    '  || gcloud storage buckets create "gs://${EXPORTS_BUCKET}" --location="${REGION}" --uniform-bucket-level-access',
+  );
+
+  out.push("", 'log "Service accounts"');
+  for (const service of CLOUD_SERVICES) out.push(`ensure_service_account ${service.runName} "crm-sync ${service.service}"`);
+  out.push(
+    `ensure_service_account ${PUSH_SERVICE_ACCOUNT_ID} "crm-sync Pub/Sub push invoker"`,
+    "# Pub/Sub mints the push OIDC tokens as the push account.",
+    command('bind gcloud iam service-accounts add-iam-policy-binding "${PUSH_SA}"', ['--member="${PUBSUB_AGENT}"', "--role=roles/iam.serviceAccountTokenCreator"]),
+  );
+
+  out.push("", 'log "Secrets"');
+  for (const secret of SECRETS) out.push(`ensure_secret ${secret}${GENERATED_SECRETS.includes(secret) ? " generate" : ""}`);
+  for (const service of CLOUD_SERVICES) {
+    for (const secret of service.secrets) {
+      out.push(command(`bind gcloud secrets add-iam-policy-binding ${secret}`, [`--member=${member(service)}`, "--role=roles/secretmanager.secretAccessor"]));
+    }
+  }
+
+  out.push("", 'log "Bucket access"');
+  for (const service of CLOUD_SERVICES) {
+    if (service.bucketRole === undefined) continue;
+    out.push(command('bind gcloud storage buckets add-iam-policy-binding "gs://${EXPORTS_BUCKET}"', [`--member=${member(service)}`, `--role=${service.bucketRole}`]));
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,256 @@
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEAD_LETTER_SUBSCRIPTION, pushPath, serviceSubscriptionSpecs, type ServiceName } from "@crm-sync/bus";
+import { parseEnv } from "@crm-sync/config";
+import { ALL_TOPICS, DEAD_LETTER_TOPIC, parseSyncRequested } from "@crm-sync/contracts";
+import { envKeys } from "../../infra/model/env-keys.ts";
+import { CLOUD_SERVICES } from "../../infra/model/cloud-services.ts";
+import { SERVICE_ENV_SCHEMAS } from "../../infra/model/service-envs.ts";
+import { ownerOf, SERVICES } from "../../infra/model/topology.ts";
+import { renderDeployScript } from "../../infra/render/deploy-script.ts";
+import { ROOT } from "./compose-file.ts";
+import { callsOf, createFakeGcloud, FAKE_PROJECT_NUMBER, flagValue, type FakeGcloud, type GcloudCall } from "./fake-gcloud.ts";
+
+const SCRIPT = join(ROOT, "infra/deploy.sh");
+const PROJECT = "crm-sync-test";
+const REGION = "asia-southeast1";
+
+// Synthetic operator input; the secret values are sentinels that must never be printed.
+const SETTINGS = {
+  PROJECT,
+  QASHIER_URL: "https://portal.example.test",
+  QASHIER_USERNAME: "robot@example.test",
+  ALERT_TO: "oncall@example.test",
+  ALERT_FROM: "crm-sync@example.test",
+  IMAGE_TAG: "test123",
+};
+const SECRET_VALUES = {
+  QASHIER_PASSWORD: "sentinel-portal-password",
+  DATABASE_URL: "postgres://postgres.sentinelref:sentinel-db-password@aws-0-ap-southeast-1.pooler.supabase.com:6543/postgres",
+  SMTP_URL: "smtps://alerts:sentinel-smtp-password@smtp.example.test:465",
+  API_TOKENS: "sentinel-api-token-1,sentinel-api-token-2",
+};
+
+const runUrl = (service: ServiceName) => `https://crm-sync-${service}-${FAKE_PROJECT_NUMBER}.${REGION}.run.app`;
+const serviceAccount = (id: string) => `${id}@${PROJECT}.iam.gserviceaccount.com`;
+const PUSH_SA = serviceAccount("crm-sync-pubsub-push");
+
+/** `--set-env-vars=^|^A=1|B=2` → { A: "1", B: "2" }. */
+function envVars(call: GcloudCall): Record<string, string> {
+  const raw = flagValue(call, "set-env-vars") ?? "";
+  expect(raw.startsWith("^|^")).toBe(true);
+  return Object.fromEntries(raw.slice(3).split("|").map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+}
+
+/** `--set-secrets=A=A:latest,B=B:latest` → { A: "A", B: "B" } (variable → secret). */
+function secretRefs(call: GcloudCall): Record<string, string> {
+  const raw = flagValue(call, "set-secrets") ?? "";
+  return Object.fromEntries(raw.split(",").filter((p) => p !== "").map((pair) => {
+    const [variable = "", ref = ""] = pair.split("=");
+    return [variable, ref.replace(/:latest$/, "")];
+  }));
+}
+
+/** Topics a service's source publishes: `makeEvent("<topic>"` and `publish("<topic>"`. */
+function publishedInSource(service: ServiceName): Set<string> {
+  const topics = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (entry.endsWith(".ts") && !entry.endsWith(".test.ts")) {
+        for (const match of readFileSync(path, "utf8").matchAll(/(?:makeEvent|publish)\(\s*"([a-z-]+)"/g)) topics.add(match[1] ?? "");
+      }
+    }
+  };
+  walk(join(ROOT, "services", service, "src"));
+  return topics;
+}
+
+describe("infra/deploy.sh", () => {
+  it("is exactly what infra/generate.ts renders from the code (run `npm run infra:generate`)", () => {
+    expect(readFileSync(SCRIPT, "utf8")).toBe(renderDeployScript());
+  });
+
+  it("is valid bash and executable", () => {
+    execFileSync("bash", ["-n", SCRIPT]);
+    expect(statSync(SCRIPT).mode & 0o111).not.toBe(0);
+  });
+
+  it("names every topic and subscription the bus defines", () => {
+    const text = readFileSync(SCRIPT, "utf8");
+    for (const topic of [...ALL_TOPICS, DEAD_LETTER_TOPIC]) expect(text).toContain(`ensure_topic ${topic}\n`);
+    for (const spec of serviceSubscriptionSpecs()) {
+      expect(text).toContain(`ensure_subscription ${spec.name} ${spec.topic} \\`);
+      expect(text).toContain(`--push-endpoint="\${${ownerOf(spec).toUpperCase()}_URL}${pushPath(spec.topic)}"`);
+    }
+  });
+
+  describe("run against a fake gcloud", () => {
+    let gcloud: FakeGcloud;
+    let first: { code: number | null; output: string; calls: GcloudCall[] };
+    let second: { code: number | null; output: string; calls: GcloudCall[] };
+
+    beforeAll(async () => {
+      gcloud = createFakeGcloud();
+      const run1 = await gcloud.runDeploy(SCRIPT, { ...SETTINGS, ...SECRET_VALUES });
+      first = { ...run1, calls: gcloud.calls() };
+      // Again on the now "existing" project, secrets not passed this time: everything is updated in place.
+      const run2 = await gcloud.runDeploy(SCRIPT, SETTINGS);
+      second = { ...run2, calls: gcloud.calls() };
+    });
+
+    afterAll(() => rmSync(gcloud.dir, { recursive: true, force: true }));
+
+    it("completes on an empty project, and again on the project it created", () => {
+      expect(first.code, first.output).toBe(0);
+      expect(second.code, second.output).toBe(0);
+    });
+
+    it("never prints or passes a secret value as an argument", () => {
+      const generated = callsOf(first.calls, "secrets", "versions", "add").find((c) => c.args.includes("NOTIFIER_TOKEN"))?.stdin ?? "";
+      expect(generated).toMatch(/^[0-9a-f]{64}$/);
+      for (const value of [...Object.values(SECRET_VALUES), generated]) {
+        expect(first.output + second.output).not.toContain(value);
+        const asArgument = [...first.calls, ...second.calls].filter((c) => c.args.some((a) => a.includes(value)));
+        // The one exception is by design: Scheduler must send the staleness token as a header.
+        expect(asArgument.every((c) => c.args.slice(0, 3).join(" ") === "scheduler jobs create" || c.args.slice(0, 3).join(" ") === "scheduler jobs update")).toBe(true);
+      }
+    });
+
+    it("stores each secret once and leaves unchanged ones alone on the second run", () => {
+      const added = callsOf(first.calls, "secrets", "versions", "add").map((c) => [c.args[3], c.stdin]);
+      expect(Object.fromEntries(added)).toMatchObject(SECRET_VALUES);
+      expect(callsOf(second.calls, "secrets", "versions", "add")).toEqual([]);
+    });
+
+    it("creates on the first run and only updates on the second", () => {
+      const creates = (calls: GcloudCall[]) => calls.filter((c) => c.args.includes("create") && c.args[0] !== "beta");
+      expect(creates(first.calls).length).toBeGreaterThan(0);
+      expect(creates(second.calls)).toEqual([]);
+      expect(callsOf(second.calls, "pubsub", "subscriptions", "update")).toHaveLength(serviceSubscriptionSpecs().length);
+    });
+
+    it("stops before touching anything when a setting is missing, and says which", async () => {
+      const { QASHIER_URL: _left, ...withoutPortal } = SETTINGS;
+      const run = await gcloud.runDeploy(SCRIPT, withoutPortal);
+      expect(run.code).not.toBe(0);
+      expect(run.output).toContain("QASHIER_URL: set QASHIER_URL: base URL of the Qashier portal");
+      expect(gcloud.calls()).toEqual([]);
+    });
+
+    it("creates every topic, the dead-letter topic included", () => {
+      const created = callsOf(first.calls, "pubsub", "topics", "create").map((c) => c.args[3]);
+      expect(created.sort()).toEqual([...ALL_TOPICS, DEAD_LETTER_TOPIC].sort());
+    });
+
+    it.each(SERVICES)("deploys %s with every variable its Env schema requires, and the schema accepts them", (service) => {
+      const deploy = callsOf(first.calls, "run", "deploy", `crm-sync-${service}`)[0];
+      if (deploy === undefined) throw new Error(`no deploy of ${service}`);
+      const env = envVars(deploy);
+      const secrets = secretRefs(deploy);
+      const { known, required } = envKeys(SERVICE_ENV_SCHEMAS[service]);
+      const keys = [...Object.keys(env), ...Object.keys(secrets)];
+      expect(required.filter((k) => !keys.includes(k)), "missing").toEqual([]);
+      expect(keys.filter((k) => !known.includes(k)), "unknown").toEqual([]);
+      const withSecrets = { ...env, ...Object.fromEntries(Object.entries(secrets).map(([k, s]) => [k, (SECRET_VALUES as Record<string, string>)[s] ?? "a-generated-token-0123456789"])) };
+      const parsed = parseEnv(SERVICE_ENV_SCHEMAS[service], withSecrets) as Record<string, unknown>;
+      expect(parsed).toMatchObject({
+        PUBSUB_MODE: "push",
+        PUBSUB_VERIFY_OIDC: true,
+        PUBSUB_PUSH_AUDIENCE: runUrl(service),
+        PUBSUB_PUSH_SERVICE_ACCOUNT: PUSH_SA,
+        GOOGLE_CLOUD_PROJECT: PROJECT,
+      });
+      expect(flagValue(deploy, "service-account")).toBe(serviceAccount(`crm-sync-${service}`));
+      expect(flagValue(deploy, "image")).toBe(`${REGION}-docker.pkg.dev/${PROJECT}/crm-sync/${service}:test123`);
+    });
+
+    it("points every service that can read the export store at the bucket, with read access at least", () => {
+      const bucket = `${PROJECT}-crm-sync-exports`;
+      for (const service of SERVICES) {
+        if (!envKeys(SERVICE_ENV_SCHEMAS[service]).known.includes("BLOB_URL")) continue;
+        const deploy = callsOf(first.calls, "run", "deploy", `crm-sync-${service}`)[0] ?? { args: [] };
+        expect(envVars(deploy)["BLOB_URL"], service).toBe(`gs://${bucket}`);
+        const roles = callsOf(first.calls, "storage", "buckets", "add-iam-policy-binding", `gs://${bucket}`)
+          .filter((c) => flagValue(c, "member") === `serviceAccount:${serviceAccount(`crm-sync-${service}`)}`)
+          .map((c) => flagValue(c, "role"));
+        expect(roles.length, service).toBe(1);
+        expect(["roles/storage.objectViewer", "roles/storage.objectAdmin"]).toContain(roles[0]);
+      }
+    });
+
+    it("gives each service's account exactly the secrets it mounts", () => {
+      for (const service of SERVICES) {
+        const deploy = callsOf(first.calls, "run", "deploy", `crm-sync-${service}`)[0];
+        const granted = callsOf(first.calls, "secrets", "add-iam-policy-binding")
+          .filter((c) => flagValue(c, "member") === `serviceAccount:${serviceAccount(`crm-sync-${service}`)}`)
+          .map((c) => c.args[2]);
+        expect(granted.sort(), service).toEqual(Object.values(secretRefs(deploy ?? { args: [] })).sort());
+      }
+    });
+
+    it("lets each service publish to every topic its code publishes to", () => {
+      for (const service of SERVICES) {
+        const granted = callsOf(first.calls, "pubsub", "topics", "add-iam-policy-binding")
+          .filter((c) => flagValue(c, "member") === `serviceAccount:${serviceAccount(`crm-sync-${service}`)}` && flagValue(c, "role") === "roles/pubsub.publisher")
+          .map((c) => c.args[3]);
+        for (const topic of publishedInSource(service)) expect(granted, `${service} publishes ${topic}`).toContain(topic);
+      }
+    });
+
+    it("pushes every subscription to its service, signed for the audience and account that service checks", () => {
+      const created = callsOf(first.calls, "pubsub", "subscriptions", "create");
+      const deploys = Object.fromEntries(SERVICES.map((s) => [s, envVars(callsOf(first.calls, "run", "deploy", `crm-sync-${s}`)[0] ?? { args: [] })]));
+      expect(created.map((c) => c.args[3]).sort()).toEqual(serviceSubscriptionSpecs().map((s) => s.name).sort());
+      for (const spec of serviceSubscriptionSpecs()) {
+        const call = created.find((c) => c.args[3] === spec.name);
+        if (call === undefined) throw new Error(`no subscription ${spec.name}`);
+        const owner = ownerOf(spec);
+        const env = deploys[owner] ?? {};
+        expect(flagValue(call, "topic")).toBe(spec.topic);
+        expect(flagValue(call, "push-endpoint")).toBe(`${runUrl(owner)}${pushPath(spec.topic)}`);
+        expect(flagValue(call, "push-auth-token-audience")).toBe(env["PUBSUB_PUSH_AUDIENCE"]);
+        expect(flagValue(call, "push-auth-service-account")).toBe(env["PUBSUB_PUSH_SERVICE_ACCOUNT"]);
+        if (spec.name === DEAD_LETTER_SUBSCRIPTION) {
+          expect(flagValue(call, "dead-letter-topic")).toBeUndefined();
+        } else {
+          expect(flagValue(call, "dead-letter-topic")).toBe(DEAD_LETTER_TOPIC);
+          expect(flagValue(call, "max-delivery-attempts")).toBe(env["MAX_DELIVERY_ATTEMPTS"]);
+        }
+        expect(flagValue(call, "min-retry-delay")).toMatch(/^\d+s$/);
+        expect(flagValue(call, "max-retry-delay")).toMatch(/^\d+s$/);
+      }
+    });
+
+    it("lets the push account invoke every service it pushes to, and keeps scraper and loader private", () => {
+      for (const service of CLOUD_SERVICES) {
+        const invoker = callsOf(first.calls, "run", "services", "add-iam-policy-binding", service.runName).find((c) => flagValue(c, "role") === "roles/run.invoker");
+        expect(flagValue(invoker ?? { args: [] }, "member"), service.runName).toBe(`serviceAccount:${PUSH_SA}`);
+      }
+      for (const name of ["scraper", "loader"]) {
+        expect(callsOf(first.calls, "run", "deploy", `crm-sync-${name}`)[0]?.args).toContain("--no-allow-unauthenticated");
+      }
+    });
+
+    it("schedules the daily sync with the bare body at 02:00 Asia/Bangkok, and the staleness check with its token", () => {
+      const daily = callsOf(first.calls, "scheduler", "jobs", "create", "pubsub", "crm-sync-daily")[0] ?? { args: [] };
+      expect(flagValue(daily, "schedule")).toBe("0 2 * * *");
+      expect(flagValue(daily, "time-zone")).toBe("Asia/Bangkok");
+      expect(flagValue(daily, "topic")).toBe("sync-requested");
+      const body = flagValue(daily, "message-body") ?? "";
+      expect(body).toBe('{"trigger":"schedule"}');
+      const parsed = parseSyncRequested(JSON.parse(body), { messageId: "1234567890", publishTime: new Date() });
+      expect(parsed.ok && parsed.event.data.trigger).toBe("schedule");
+
+      const staleness = callsOf(first.calls, "scheduler", "jobs", "create", "http", "crm-sync-staleness-check")[0] ?? { args: [] };
+      expect(flagValue(staleness, "uri")).toBe(`${runUrl("notifier")}/v1/staleness-check`);
+      const token = callsOf(first.calls, "secrets", "versions", "add").find((c) => c.args.includes("NOTIFIER_TOKEN"))?.stdin;
+      expect(flagValue(staleness, "headers")).toBe(`Authorization=Bearer ${token}`);
+      expect(readFileSync(join(ROOT, "services/notifier/src/handlers/staleness-check.ts"), "utf8")).toContain('"/v1/staleness-check"');
+      expect(callsOf(second.calls, "scheduler", "jobs", "update", "http", "crm-sync-staleness-check")).toHaveLength(1);
+    });
+  });
+});
