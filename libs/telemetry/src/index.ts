@@ -4,3 +4,5 @@ export { traceAttributes, contextFromAttributes, currentTraceId } from "./propag
 export type { TraceAttributes, TraceContext } from "./propagation.ts";
 export { withSpan } from "./with-span.ts";
 export type { SpanOptions, SpanKindName } from "./with-span.ts";
+export { stageSpans } from "./stage-spans.ts";
+export type { StageSpans } from "./stage-spans.ts";

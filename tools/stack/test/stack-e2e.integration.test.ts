@@ -90,7 +90,19 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
     );
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     const names = otlp.spans.filter((span) => span.traceId === traceId).map((span) => `${span.service}: ${span.name}`);
-    expect(names).toEqual(expect.arrayContaining(["trigger: sync request", "scraper: sync-requested process", "loader: csv-ready process", "notifier: sync-completed process"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "trigger: sync request",
+        "scraper: sync-requested process",
+        "scraper: scraper scraping",
+        "scraper: scraper uploading",
+        "loader: csv-ready process",
+        "loader: loader parsing",
+        "loader: loader diffing",
+        "loader: loader committing",
+        "notifier: sync-completed process",
+      ]),
+    );
   });
 
   it("completes a run requested by Cloud Scheduler's bare body published straight to sync-requested", async () => {

@@ -4,6 +4,7 @@ import type { EventBus, EventHandler, HandlerOutcome } from "@crm-sync/bus";
 import type { Database } from "@crm-sync/db";
 import { SyncError, isSyncError, toSyncError } from "@crm-sync/errors";
 import { forRun, type Logger } from "@crm-sync/logging";
+import { stageSpans } from "@crm-sync/telemetry";
 import { decideFailure } from "../domain/failure-policy.ts";
 import type { GuardLimits } from "../domain/guards.ts";
 import { loadExport, type LoadDeps } from "../load-export.ts";
@@ -34,6 +35,8 @@ export function csvReadyHandler(deps: CsvReadyDeps): EventHandler<"csv-ready"> {
     const logger = forRun(deps.logger, runId);
     const publish = <T extends EventType>(type: T, data: DataOf<T>) => deps.bus.publish(makeEvent(type, runId, data));
     let stage: LoadStage = "parsing";
+    const stages = stageSpans("loader");
+    stages.enter(stage);
     let result;
     try {
       result = await loadExport(
@@ -44,6 +47,7 @@ export function csvReadyHandler(deps: CsvReadyDeps): EventHandler<"csv-ready"> {
           ...(deps.beforeCommit === undefined ? {} : { beforeCommit: deps.beforeCommit }),
           onStage: async (next, message) => {
             stage = next;
+            stages.enter(next);
             await publish("sync-progress", { stage: next, message });
           },
         },
@@ -56,8 +60,10 @@ export function csvReadyHandler(deps: CsvReadyDeps): EventHandler<"csv-ready"> {
         },
       );
     } catch (error) {
+      stages.end(error);
       return await reportFailure(deps, logger, { stage, attempt: deliveryAttempt, error, publish });
     }
+    stages.end();
     if (result.status === "dry-run") throw new Error("a handler load is never a dry run");
     if (result.status === "duplicate" && result.published) {
       logger.info({ object: object.name }, "export already loaded for this run; nothing to do");

@@ -3,6 +3,7 @@ import type { BlobInfo, BlobStore } from "@crm-sync/blob";
 import type { EventBus, EventHandler, HandlerOutcome } from "@crm-sync/bus";
 import { toSyncError, type SyncError } from "@crm-sync/errors";
 import { forRun, type Logger } from "@crm-sync/logging";
+import { stageSpans } from "@crm-sync/telemetry";
 import { decideFailure } from "../domain/failure-policy.ts";
 import { exportObjectName } from "../domain/object-names.ts";
 import { verifyExport } from "../domain/verify-export.ts";
@@ -30,7 +31,11 @@ export function syncRequestedHandler(deps: SyncRequestedDeps): EventHandler<"syn
     const { runId } = event;
     const logger = forRun(deps.logger, runId);
     const publish = <T extends EventType>(type: T, data: DataOf<T>) => deps.bus.publish(makeEvent(type, runId, data));
-    const progress = (stage: Stage, message: string) => publish("sync-progress", { stage, message });
+    const stages = stageSpans("scraper");
+    const progress = (stage: Stage, message: string) => {
+      stages.enter(stage);
+      return publish("sync-progress", { stage, message });
+    };
     const name = exportObjectName(runId, new Date(event.occurredAt));
     const started = Date.now();
     let stage: Stage = "scraping";
@@ -55,11 +60,13 @@ export function syncRequestedHandler(deps: SyncRequestedDeps): EventHandler<"syn
           ...(exported.portalTotal === undefined ? {} : { portalTotal: exported.portalTotal }),
         });
         logger.info({ object: name, rows: exported.rows, bytes: exported.bytes, durationMs: Date.now() - started }, "export stored; csv-ready published");
+        stages.end();
         return "ack";
       } finally {
         await exported.cleanup();
       }
     } catch (error) {
+      stages.end(error);
       return await reportFailure(deps, logger, { runId, stage, attempt: deliveryAttempt, error, publish, progress });
     }
   };
