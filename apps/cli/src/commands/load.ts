@@ -2,10 +2,9 @@ import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
 import { Command, InvalidArgumentError } from "commander";
-import { migrate, openDatabase } from "@crm-sync/db";
 import { SyncError } from "@crm-sync/errors";
 import { createLogger } from "@crm-sync/logging";
-import { DATABASE_SESSION_SETTINGS, DEFAULT_GUARD_LIMITS, loadExport } from "@crm-sync/loader/load";
+import { DEFAULT_GUARD_LIMITS } from "@crm-sync/loader/guards";
 
 interface LoadOptions {
   file: string;
@@ -42,6 +41,8 @@ export function loadCommand(): Command {
 }
 
 async function runLoad(options: LoadOptions): Promise<void> {
+  // Loaded on use, so `crm-sync --help` and the other commands start without the database drivers.
+  const [{ migrate, openDatabase }, { DATABASE_SESSION_SETTINGS, loadExport }] = await Promise.all([import("@crm-sync/db"), import("@crm-sync/loader/load")]);
   try {
     await access(options.file);
   } catch (error) {

@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { SyncError } from "@crm-sync/errors";
 import { createLogger } from "@crm-sync/logging";
-import { scrapeToFile } from "@crm-sync/scraper";
 
 interface ScrapeOptions {
   portalUrl: string;
@@ -47,6 +46,8 @@ async function runScrape(options: ScrapeOptions) {
     throw new SyncError("PORTAL_AUTH_FAILED", "Set QASHIER_USERNAME and QASHIER_PASSWORD to the portal login.");
   }
   const logger = createLogger({ service: "cli", level: "warn", destination: process.stderr });
+  // Loaded on use: Playwright is heavy, and only this command needs it.
+  const { scrapeToFile } = await import("@crm-sync/scraper");
   return await scrapeToFile({
     portalUrl: options.portalUrl,
     username,
