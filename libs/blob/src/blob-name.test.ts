@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UnsafeBlobNameError } from "./blob-errors.ts";
-import { assertSafeBlobName, assertSafeBucketName, assertSafePrefix } from "./blob-name.ts";
+import { assertSafeBlobName, assertSafeBucketName, assertSafePrefix, isExportObjectName } from "./blob-name.ts";
 
 describe("blob names", () => {
   it("accepts the names the pipeline writes", () => {
@@ -28,6 +28,15 @@ describe("blob names", () => {
     expect(() => assertSafeBucketName("crm-exports")).not.toThrow();
     for (const bucket of ["..", "Upper", "a", "crm/exports", ".blob-meta"]) {
       expect(() => assertSafeBucketName(bucket)).toThrow(UnsafeBlobNameError);
+    }
+  });
+});
+
+describe("isExportObjectName", () => {
+  it("accepts only safe CSV names under exports/", () => {
+    expect(isExportObjectName("exports/customers/2026/11/27/run-1.csv")).toBe(true);
+    for (const name of ["artifacts/run-1/1/page.csv", "exports/%2e%2e/a.csv", "exports/../secrets.csv", "/exports/a.csv", "exports/a.txt", "exports\\a.csv", "exports/./a.csv", ""]) {
+      expect(isExportObjectName(name), name).toBe(false);
     }
   });
 });

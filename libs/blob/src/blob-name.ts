@@ -35,3 +35,17 @@ export function assertSafeBucketName(bucket: string): void {
     throw new UnsafeBlobNameError(`bucket name is not a valid GCS bucket name`);
   }
 }
+
+/** Customer exports live here; failure evidence (`artifacts/…`) never does and is never loaded. */
+export const EXPORTS_PREFIX = "exports/";
+
+/** A name a message may ask to load or replay: safe, under the exports prefix, a CSV file. */
+export function isExportObjectName(name: string): boolean {
+  try {
+    assertSafeBlobName(name);
+  } catch {
+    return false;
+  }
+  // Our names never hold a `%`: one in a message is an encoded path trick, not an export.
+  return name.startsWith(EXPORTS_PREFIX) && name.endsWith(".csv") && !name.includes("%");
+}

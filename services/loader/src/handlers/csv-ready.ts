@@ -1,5 +1,5 @@
 import { makeEvent, type DataOf, type EventType } from "@crm-sync/contracts";
-import { BlobNotFoundError, type BlobStore } from "@crm-sync/blob";
+import { BlobNotFoundError, isExportObjectName, type BlobStore } from "@crm-sync/blob";
 import type { EventBus, EventHandler, HandlerOutcome } from "@crm-sync/bus";
 import type { Database } from "@crm-sync/db";
 import { SyncError, isSyncError, toSyncError } from "@crm-sync/errors";
@@ -8,7 +8,7 @@ import { stageSpans } from "@crm-sync/telemetry";
 import { decideFailure } from "../domain/failure-policy.ts";
 import type { GuardLimits } from "../domain/guards.ts";
 import { loadExport, type LoadDeps } from "../load-export.ts";
-import { markCompletionPublished } from "../store/run-records.ts";
+import { publishCompletionOnce } from "../store/run-records.ts";
 
 export interface CsvReadyDeps {
   db: Database;
@@ -39,6 +39,10 @@ export function csvReadyHandler(deps: CsvReadyDeps): EventHandler<"csv-ready"> {
     stages.enter(stage);
     let result;
     try {
+      // Names come from messages: only this store's exports are ever read, never evidence or another bucket.
+      if (object.bucket !== deps.blobs.bucket || !isExportObjectName(object.name)) {
+        throw new SyncError("INVALID_MESSAGE", "csv-ready named an object outside this deployment's exports; nothing was read.");
+      }
       result = await loadExport(
         {
           db: deps.db,
@@ -65,15 +69,12 @@ export function csvReadyHandler(deps: CsvReadyDeps): EventHandler<"csv-ready"> {
     }
     stages.end();
     if (result.status === "dry-run") throw new Error("a handler load is never a dry run");
-    if (result.status === "duplicate" && result.published) {
-      logger.info({ object: object.name }, "export already loaded for this run; nothing to do");
-      return "ack";
-    }
     // Committed: a failure from here on is the bus's and is retried (thrown), never reported
     // as a failed load; the redelivery finds the load recorded and only publishes.
-    await publish("sync-completed", { counts: result.counts, durationMs: result.durationMs });
-    await markCompletionPublished(deps.db.sql, result.messageKey);
-    logger.info({ counts: result.counts, durationMs: result.durationMs, redelivered: result.status === "duplicate" }, "load completed");
+    const { counts, durationMs } = result;
+    const sent = await publishCompletionOnce(deps.db.sql, result.messageKey, () => publish("sync-completed", { counts, durationMs }));
+    if (!sent) logger.info({ object: object.name }, "export already loaded and announced for this run; nothing to do");
+    else logger.info({ counts, durationMs, redelivered: result.status === "duplicate" }, "load completed");
     return "ack";
   };
 }

@@ -27,10 +27,24 @@ export async function recordProcessedLoad(tx: TransactionSql, key: string, runId
     values (${CONSUMER}, ${key}, ${runId}, ${JSON.stringify(result)}::text::jsonb)`;
 }
 
-export async function markCompletionPublished(sql: Sql, key: string): Promise<void> {
-  await sql`
-    update crm_sync.processed_messages set result = result || '{"published": true}'::jsonb
-    where consumer = ${CONSUMER} and message_key = ${key}`;
+/**
+ * Publishes a load's sync-completed at most once per committed load, however many copies of its
+ * csv-ready arrive together: the row lock makes copies wait, and they find it published. The
+ * mark commits only after the publish succeeded, so a failed publish is retried on redelivery.
+ */
+export async function publishCompletionOnce(sql: Sql, key: string, publish: () => Promise<unknown>): Promise<boolean> {
+  return await sql.begin(async (tx) => {
+    const [row] = await tx<Array<{ published: boolean | null }>>`
+      select (result->>'published')::boolean as published from crm_sync.processed_messages
+      where consumer = ${CONSUMER} and message_key = ${key} for update`;
+    if (row === undefined) throw new Error("the load's processed-message record is missing");
+    if (row.published === true) return false;
+    await publish();
+    await tx`
+      update crm_sync.processed_messages set result = result || '{"published": true}'::jsonb
+      where consumer = ${CONSUMER} and message_key = ${key}`;
+    return true;
+  });
 }
 
 /** The trigger inserts run rows; the loader only fills in what it learned, when the row exists. */

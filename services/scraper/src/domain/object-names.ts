@@ -1,3 +1,4 @@
+import { EXPORTS_PREFIX } from "@crm-sync/blob";
 /**
  * Blob names. The export's date folder is the UTC date the run was requested, not the date
  * the scrape happened, so every redelivery of one run computes the same name and finds it.
@@ -6,7 +7,7 @@ export function exportObjectName(runId: string, requestedAt: Date): string {
   const yyyy = String(requestedAt.getUTCFullYear()).padStart(4, "0");
   const mm = String(requestedAt.getUTCMonth() + 1).padStart(2, "0");
   const dd = String(requestedAt.getUTCDate()).padStart(2, "0");
-  return `exports/customers/${yyyy}/${mm}/${dd}/${runId}.csv`;
+  return `${EXPORTS_PREFIX}customers/${yyyy}/${mm}/${dd}/${runId}.csv`;
 }
 
 /** Failure evidence lives per attempt, because each redelivery drives the portal again. */

@@ -1,25 +1,13 @@
 import type { RequestHandler } from "express";
 import { parse } from "csv-parse";
 import { z } from "zod";
-import { assertSafeBlobName, type BlobStore } from "@crm-sync/blob";
+import { EXPORTS_PREFIX, isExportObjectName, type BlobStore } from "@crm-sync/blob";
 import { describeIssues, makeEvent } from "@crm-sync/contracts";
 import { toRunView } from "../domain/run-view.ts";
 import { sendError } from "./api-errors.ts";
 import { newRunId, openRun, PUBLISH_FAILED_MESSAGE, type OpenRunDeps } from "./open-run.ts";
 
-/** Only customer exports the scraper stored can be replayed; evidence and anything else cannot. */
-export const REPLAY_PREFIX = "exports/customers/";
-
 export const ReplayBody = z.strictObject({ object: z.string().min(1).max(1024) });
-
-export function isReplayableName(name: string): boolean {
-  try {
-    assertSafeBlobName(name);
-  } catch {
-    return false;
-  }
-  return name.startsWith(REPLAY_PREFIX) && name.endsWith(".csv");
-}
 
 /**
  * `POST /v1/syncs/replay {object}`: loads a stored export again without scraping (after a fix,
@@ -31,7 +19,8 @@ export function replayExport(deps: OpenRunDeps & { blobs: BlobStore }): RequestH
     const body = ReplayBody.safeParse(req.body ?? {});
     if (!body.success) return sendError(res, 400, "INVALID_REQUEST", `Invalid request body: ${describeIssues(body.error)}`);
     const name = body.data.object;
-    if (!isReplayableName(name)) return sendError(res, 400, "INVALID_OBJECT", `Only stored exports under ${REPLAY_PREFIX} (…​.csv) can be replayed.`);
+    // Only customer exports can be replayed; failure evidence and anything else cannot.
+    if (!isExportObjectName(name)) return sendError(res, 400, "INVALID_OBJECT", `Only stored exports (${EXPORTS_PREFIX}….csv) can be replayed.`);
     const info = await deps.blobs.stat(name);
     if (info === undefined) return sendError(res, 404, "NOT_FOUND", "No stored export has that name.");
     const rows = await countRecords(deps.blobs, name).catch(() => undefined);

@@ -1,0 +1,54 @@
+import { SERVICE_NAMES, type ServiceName } from "./secured-services.ts";
+
+/**
+ * How each route is guarded. Listed by hand on purpose: the first test proves this list is
+ * exactly what the apps serve, so a new route fails the suite until someone decides its guard.
+ * The dashboard's three static files are public by design: they hold no data, and everything
+ * the page shows comes from the authenticated API.
+ */
+export type Guard = "public" | "dashboard-static" | "api" | "push" | "notifier-token";
+export const ROUTE_GUARDS: Record<ServiceName, Record<string, Guard>> = {
+  trigger: {
+    "GET /healthz": "public",
+    "GET /": "dashboard-static",
+    "GET /dashboard.js": "dashboard-static",
+    "GET /dashboard.css": "dashboard-static",
+    "POST /v1/syncs": "api",
+    "POST /v1/syncs/replay": "api",
+    "GET /v1/syncs": "api",
+    "GET /v1/syncs/:runId": "api",
+    "GET /v1/syncs/:runId/events": "api",
+    "POST /v1/syncs/:runId/approve": "api",
+    "GET /v1/freshness": "api",
+    "POST /pubsub/sync-requested": "push",
+    "POST /pubsub/sync-progress": "push",
+    "POST /pubsub/csv-ready": "push",
+    "POST /pubsub/sync-completed": "push",
+    "POST /pubsub/sync-failed": "push",
+  },
+  scraper: {
+    "GET /healthz": "public",
+    "POST /pubsub/sync-requested": "push",
+  },
+  loader: {
+    "GET /healthz": "public",
+    "POST /pubsub/csv-ready": "push",
+  },
+  notifier: {
+    "GET /healthz": "public",
+    "POST /v1/staleness-check": "notifier-token",
+    "POST /pubsub/sync-failed": "push",
+    "POST /pubsub/sync-completed": "push",
+    "POST /pubsub/sync-dead-letter": "push",
+  },
+};
+
+export const routesGuardedBy = (guard: Guard) =>
+  SERVICE_NAMES.flatMap((service) =>
+    Object.entries(ROUTE_GUARDS[service])
+      .filter(([, g]) => g === guard)
+      .map(([route]) => {
+        const [method = "", pattern = ""] = route.split(" ");
+        return { service, method, pattern, label: `${service} ${route}` };
+      }),
+  );
