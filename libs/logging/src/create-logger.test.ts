@@ -41,6 +41,13 @@ describe("createLogger", () => {
     expect(output).toContain("[email]");
   });
 
+  it("logs an error's type, code, message and cause, scrubbed", () => {
+    const { logger, records } = captureLogger();
+    const failure = Object.assign(new Error("login refused for 0812345678", { cause: new Error("HTTP 401") }), { code: "PORTAL_AUTH_FAILED" });
+    logger.error({ err: failure }, "scrape failed");
+    expect(records()[0]).toMatchObject({ err: { type: "Error", code: "PORTAL_AUTH_FAILED", message: "login refused for [phone]", cause: { message: "HTTP 401" } } });
+  });
+
   it("keeps harmless numbers such as counts, ids and timestamps", () => {
     const { logger, records } = captureLogger();
     const eventId = "12345678-1234-4234-8234-123456789012";

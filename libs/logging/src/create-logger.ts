@@ -32,6 +32,12 @@ function errorFields(error: unknown): Record<string, unknown> {
   return fields;
 }
 
+function withErrorFields(object: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...object };
+  for (const key of ["err", "error"]) if (out[key] instanceof Error) out[key] = errorFields(out[key]);
+  return out;
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const projectId = options.projectId;
   return pino(
@@ -40,10 +46,13 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: options.service },
       messageKey: "message",
       timestamp: pino.stdTimeFunctions.isoTime,
-      serializers: { err: errorFields, error: errorFields },
+      // Identity: pino's default `err` serializer would rewrite the fields made below.
+      serializers: { err: (value: unknown) => value, error: (value: unknown) => value },
       formatters: {
         level: (label) => ({ severity: SEVERITY[label] ?? "DEFAULT" }),
-        log: (object) => scrubValue(object) as Record<string, unknown>,
+        // Errors become plain fields first, then everything is scrubbed: pino runs this formatter
+        // before its serializers, so a serializer would only ever see the scrubbed copy.
+        log: (object) => scrubValue(withErrorFields(object)) as Record<string, unknown>,
       },
       hooks: {
         logMethod(args, method) {
