@@ -102,6 +102,19 @@ describe.skipIf(gate("Chromium", chromiumMissing()))("dashboard in real Chromium
     await waitFor(async () => !(await page.getByRole("button", { name: "Update Customer Data" }).isDisabled()), { what: "the button to enable" });
   });
 
+  it("shows the run an alert email links to (?run=<id>), not only the latest", async () => {
+    const [failedRunId, doneRunId] = [requested.at(-1), requested.at(-2)];
+    const linked = await browser.newPage();
+    try {
+      await linked.goto(`${t.url}/?token=${API_TOKEN}&run=${doneRunId}`);
+      await waitForText(linked, "#run-id", doneRunId ?? "missing");
+      await waitForText(linked, "#phase", "Done");
+      expect(await textOf(linked, "#run-id")).not.toBe(failedRunId);
+    } finally {
+      await linked.close();
+    }
+  });
+
   it("asks for a token when none is stored, and refuses a wrong one", async () => {
     const fresh = await browser.newPage();
     try {

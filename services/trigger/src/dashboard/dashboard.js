@@ -184,15 +184,21 @@ async function follow(runId) {
   }
 }
 
+/** Alert emails link to `?run=<id>`: that run is shown instead of the latest. */
+const linkedRunId = () => new URL(window.location.href).searchParams.get("run");
+
 async function start() {
   $("login").hidden = true;
   $("controls").hidden = false;
   try {
     const runs = await refresh();
     const latest = runs[0];
-    if (latest) renderRun(latest);
+    const linked = linkedRunId();
+    const shown = linked ? await api(`/v1/syncs/${encodeURIComponent(linked)}`) : latest;
+    if (shown) renderRun(shown);
+    // The button follows the newest run, whichever run is on screen.
     $("update").disabled = latest ? isActive(latest) : false;
-    if (latest && isActive(latest)) follow(latest.runId);
+    if (shown && isActive(shown)) follow(shown.runId);
   } catch (error) {
     if (error instanceof Unauthorized) return showLogin("That token was not accepted.");
     $("freshness").textContent = `Could not load status: ${error.message}`;
