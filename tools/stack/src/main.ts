@@ -1,4 +1,7 @@
 import { once } from "node:events";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { z } from "zod";
 import { parseEnv } from "@crm-sync/config";
 import { startStack } from "./start-stack.ts";
@@ -17,7 +20,8 @@ const stack = await startStack({
   ...(env.DATABASE_URL === undefined ? {} : { databaseUrl: env.DATABASE_URL }),
   ...(env.PUBSUB_EMULATOR_HOST === undefined ? {} : { emulatorHost: env.PUBSUB_EMULATOR_HOST }),
   ...(env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? {} : { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT }),
-  ...(env.STACK_DIR === undefined ? {} : { dir: env.STACK_DIR }),
+  // Kept after Ctrl-C: the logs and mail of a local session are worth reading afterwards.
+  dir: env.STACK_DIR ?? (await mkdtemp(join(tmpdir(), "crm-sync-stack-"))),
 });
 // The one machine-readable line scripts wait for.
 process.stdout.write(`${JSON.stringify(stack.info)}\n`);

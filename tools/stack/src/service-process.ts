@@ -8,6 +8,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** SIGTERM, then the exit code (SIGKILL after the grace period). */
   stop(graceMs?: number): Promise<number | null>;
+  /** Sends `signal` (a crash: SIGKILL) and resolves once the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -23,6 +25,7 @@ export async function startServiceProcess(name: string, port: number, env: Recor
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(name, url, exited, logFile);
   return {
@@ -30,12 +33,17 @@ export async function startServiceProcess(name: string, port: number, env: Recor
     url,
     child,
     async stop(graceMs = 10_000) {
-      if (child.exitCode !== null) return child.exitCode;
+      if (gone()) return child.exitCode;
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
       const code = await exited;
       clearTimeout(timer);
       return code;
+    },
+    async kill(signal) {
+      if (gone()) return;
+      child.kill(signal);
+      await exited;
     },
   };
 }

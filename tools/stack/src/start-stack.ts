@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPubSubClient, provisionTopology, serviceSubscriptionSpecs, type ServiceName } from "@crm-sync/bus";
 import { startFakePortal } from "@crm-sync/fake-qashier";
 import { createTestDatabase, freePort, startGcsTestServer, startPubSubEmulator } from "@crm-sync/testing";
+import { startCuttableProxy, type CuttableProxy } from "./cuttable-proxy.ts";
 import { startServiceProcess, type ServiceProcess } from "./service-process.ts";
-import { startSmtpSink } from "./smtp-sink.ts";
+import { startSmtpSink, type SmtpSink } from "./smtp-sink.ts";
 
 export interface StackOptions {
   /** Use this database instead of a fresh one on 127.0.0.1:5432. */
@@ -21,6 +22,15 @@ export interface StackOptions {
   dir?: string;
   /** Retry policy of the push subscriptions; short locally so failures show quickly. */
   maxDeliveryAttempts?: number;
+  /** Redelivery backoff of the push subscriptions (default 1–5 s). */
+  minBackoffSeconds?: number;
+  maxBackoffSeconds?: number;
+  /** Ack deadline of the push subscriptions (Pub/Sub's default of the topology, 60 s, when unset). */
+  ackDeadlineSeconds?: number;
+  /** The fake portal's password (random by default); a test that breaks it needs it to mend it. */
+  portalPassword?: string;
+  /** Services reach Postgres through a TCP proxy the caller can cut (`db.cut()`); off by default. */
+  databaseProxy?: boolean;
 }
 
 /** What a script needs to drive the stack; printed as one JSON line by `npm run stack`. */
@@ -44,6 +54,15 @@ export interface RunningStack {
   /** The fake portal's admin endpoint changes its password or customers while the stack runs. */
   portalAdmin(patch: Record<string, unknown>): Promise<void>;
   mail(): Promise<string[]>;
+  /** Signals a service process (SIGKILL by default) and resolves once it has exited. */
+  kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a service again on the same port with the same env; resolves once it is healthy. */
+  restart(service: ServiceName): Promise<void>;
+  /** The database proxy; undefined unless `databaseProxy` was asked for. */
+  db: Pick<CuttableProxy, "cut" | "restore" | "isCut"> | undefined;
+  /** The GCS test server: its URL (to look at stored objects) and injected failures. */
+  gcs: { url: string; failNext(count: number, status?: number): void; readonly requestCount: number };
+  smtp: Pick<SmtpSink, "down" | "up" | "stall" | "resume" | "connections">;
   stop(): Promise<void>;
 }
 
@@ -57,6 +76,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   };
   try {
     const dir = options.dir ?? (await mkdtemp(join(tmpdir(), "crm-sync-stack-")));
+    // A folder the stack made for itself goes with it; one the caller named is the caller's.
+    if (options.dir === undefined) stops.push(() => rm(dir, { recursive: true, force: true }));
     const logDir = join(dir, "logs");
     await mkdir(logDir, { recursive: true });
     const projectId = `crm-sync-stack-${randomBytes(3).toString("hex")}`;
@@ -67,11 +88,14 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const database = options.databaseUrl === undefined ? await createTestDatabase("crm_sync_stack") : undefined;
     if (database !== undefined) stops.push(() => database.drop());
     const databaseUrl = options.databaseUrl ?? database?.url ?? "";
+    const proxy = options.databaseProxy === true ? await proxyDatabase(databaseUrl) : undefined;
+    if (proxy !== undefined) stops.push(() => proxy.proxy.close());
+    const serviceDatabaseUrl = proxy?.url ?? databaseUrl;
     const gcs = await startGcsTestServer();
     stops.push(() => gcs.stop());
     const smtp = await startSmtpSink(join(dir, "mail"));
     stops.push(() => smtp.stop());
-    const password = randomBytes(9).toString("base64url");
+    const password = options.portalPassword ?? randomBytes(9).toString("base64url");
     const portal = await startFakePortal({ ...PORTAL, password, customers: { seed: 42, count: options.customers ?? 1_000 }, exportDelayMs: 0 });
     stops.push(() => portal.stop());
 
@@ -82,8 +106,15 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 
     // Topics and push subscriptions exist before any service publishes, as infra/ creates them in the cloud.
     const pubsub = createPubSubClient({ projectId, emulatorHost: emulator.host });
+    const specs = serviceSubscriptionSpecs({
+      serviceUrls: services,
+      maxDeliveryAttempts,
+      minBackoffSeconds: options.minBackoffSeconds ?? 1,
+      maxBackoffSeconds: options.maxBackoffSeconds ?? 5,
+    });
+    const ackDeadlineSeconds = options.ackDeadlineSeconds;
     await provisionTopology(pubsub, {
-      subscriptions: serviceSubscriptionSpecs({ serviceUrls: services, maxDeliveryAttempts, minBackoffSeconds: 1, maxBackoffSeconds: 5 }),
+      subscriptions: ackDeadlineSeconds === undefined ? specs : specs.map((spec) => ({ ...spec, ackDeadlineSeconds })),
     });
     await pubsub.close();
 
@@ -100,23 +131,27 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const blob = { BLOB_URL: "gs://crm-sync-exports", GCS_API_ENDPOINT: gcs.url };
     await createBucket(gcs.url, projectId, "crm-sync-exports");
     const envOf: Record<ServiceName, Record<string, string>> = {
-      trigger: { ...common, ...blob, DATABASE_URL: databaseUrl, API_TOKENS: apiToken },
+      trigger: { ...common, ...blob, DATABASE_URL: serviceDatabaseUrl, API_TOKENS: apiToken },
       scraper: { ...common, ...blob, QASHIER_URL: portal.url, QASHIER_USERNAME: PORTAL.username, QASHIER_PASSWORD: password },
-      loader: { ...common, ...blob, DATABASE_URL: databaseUrl },
+      loader: { ...common, ...blob, DATABASE_URL: serviceDatabaseUrl },
       notifier: {
         ...common,
-        DATABASE_URL: databaseUrl,
+        DATABASE_URL: serviceDatabaseUrl,
         SMTP_URL: smtp.url,
         ALERT_TO: "office@club.invalid",
         ALERT_FROM: "crm-sync@club.invalid",
         DASHBOARD_URL: `${services.trigger}/`,
       },
     };
+    const running = new Map<ServiceName, ServiceProcess>();
+    const launch = async (name: ServiceName) => {
+      running.set(name, await startServiceProcess(name, ports[name], envOf[name], join(logDir, `${name}.log`)));
+    };
+    stops.push(async () => {
+      for (const name of [...SERVICES].reverse()) await running.get(name)?.stop();
+    });
     // One at a time: the three database services migrate on start, and a 2-core machine starts them no faster in parallel.
-    for (const name of SERVICES) {
-      const service: ServiceProcess = await startServiceProcess(name, ports[name], envOf[name], join(logDir, `${name}.log`));
-      stops.push(() => service.stop());
-    }
+    for (const name of SERVICES) await launch(name);
 
     return {
       info: {
@@ -138,12 +173,35 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         if (!response.ok) throw new Error(`portal admin answered ${response.status}`);
       },
       mail: () => smtp.messages(),
+      kill: async (name, signal = "SIGKILL") => {
+        await running.get(name)?.kill(signal);
+      },
+      restart: async (name) => {
+        const current = running.get(name);
+        if (current !== undefined && current.child.exitCode === null && current.child.signalCode === null) {
+          throw new Error(`${name} is still running; kill it before restarting it`);
+        }
+        await launch(name);
+      },
+      db: proxy?.proxy,
+      gcs,
+      smtp,
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** The proxy and the database URL that goes through it (same credentials and database name). */
+async function proxyDatabase(databaseUrl: string): Promise<{ proxy: CuttableProxy; url: string }> {
+  const target = new URL(databaseUrl);
+  const proxy = await startCuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  const url = new URL(databaseUrl);
+  url.hostname = proxy.host;
+  url.port = String(proxy.port);
+  return { proxy, url: url.toString() };
 }
 
 async function createBucket(apiEndpoint: string, projectId: string, bucket: string): Promise<void> {

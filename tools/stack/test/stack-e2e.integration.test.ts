@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -25,12 +26,15 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
   let otlp: Awaited<ReturnType<typeof startOtlpReceiver>>;
   const firstRun: { view?: RunView } = {};
 
+  let stackDir: string;
+
   beforeAll(async () => {
     otlp = await startOtlpReceiver();
+    stackDir = await mkdtemp(join(tmpdir(), "crm-sync-e2e-"));
     stack = spawn(process.execPath, ["tools/stack/src/main.ts"], {
       cwd: root,
       // A short batch delay so spans arrive while the test waits, not seconds later.
-      env: { ...process.env, STACK_CUSTOMERS: String(CUSTOMERS), OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_BSP_SCHEDULE_DELAY: "200" },
+      env: { ...process.env, STACK_DIR: stackDir, STACK_CUSTOMERS: String(CUSTOMERS), OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_BSP_SCHEDULE_DELAY: "200" },
       stdio: ["ignore", "pipe", "inherit"],
     });
     info = await new Promise<StackInfo>((resolve, reject) => {
@@ -52,6 +56,7 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
       await exited;
     }
     await otlp?.stop();
+    if (stackDir !== undefined) await rm(stackDir, { recursive: true, force: true });
   });
 
   const activeCustomers = async () => Number((await db.sql`select count(*)::int as n from backoffice.customers where deleted_at is null`)[0]?.["n"]);
