@@ -3,7 +3,7 @@ import { forRun } from "@crm-sync/logging";
 import { withSpan } from "@crm-sync/telemetry";
 import type { Mailer } from "./mail/mailer.ts";
 import { describeMailError, isPermanentMailError } from "./mail/smtp-mailer.ts";
-import type { OutboxStore } from "./store/outbox-store.ts";
+import { CLAIM_RENEW_MS, type OutboxStore } from "./store/outbox-store.ts";
 
 export interface OutboxSender {
   /**
@@ -19,6 +19,10 @@ export function createOutboxSender(deps: { outbox: OutboxStore; mailer: Mailer; 
       const email = await deps.outbox.claimNext();
       if (email === undefined) return;
       const log = forRun(deps.logger, email.runId ?? "none").child({ alertEmailId: email.id, kind: email.kind });
+      // A slow mail server must not let the lease lapse, or a second sender would send it too.
+      const lease = setInterval(() => {
+        deps.outbox.renewClaim(email.id).catch((error: unknown) => log.warn({ err: error }, "could not renew the claim on an alert email"));
+      }, CLAIM_RENEW_MS);
       try {
         await withSpan("email", { "crm_sync.alert.kind": email.kind, "crm_sync.alert.attempt": email.attempts }, () => deps.mailer.send(email));
       } catch (error) {
@@ -31,6 +35,8 @@ export function createOutboxSender(deps: { outbox: OutboxStore; mailer: Mailer; 
         await deps.outbox.release(email.id, reason);
         log.warn({ err: error, destination: deps.mailer.destination, attempts: email.attempts }, "alert email not accepted yet; it stays queued");
         return;
+      } finally {
+        clearInterval(lease);
       }
       await deps.outbox.markSent(email.id);
       log.info({ destination: deps.mailer.destination, subject: email.subject }, "alert email sent");

@@ -13,6 +13,8 @@ export interface DeadLetterFacts {
   code: ErrorCode | null;
   stage: FailureStage | null;
   deliveryAttempts: number | null;
+  /** The dead-lettered event's id, when its payload is a valid event. */
+  eventId: string | null;
 }
 
 export interface DeadLetterInput {
@@ -42,6 +44,7 @@ export function readDeadLetter(message: DeadLetterInput): DeadLetterFacts {
     code: failure?.code ?? null,
     stage: failure?.stage ?? null,
     deliveryAttempts: countOf(message.attributes[SOURCE_DELIVERY_COUNT]),
+    eventId: event?.eventId ?? null,
   };
 }
 

@@ -15,13 +15,20 @@ export interface QueuedEmail {
 
 export type EmailStatus = "none" | "pending" | "sent" | "gave-up";
 
-/** How long a claimed email stays reserved for one sender, so a crashed sender does not hold it forever. */
-const CLAIM_SECONDS = 120;
+/**
+ * A claim is a short lease the sender renews while it talks to the mail server (see
+ * CLAIM_RENEW_MS): a sender that crashed mid-send frees its email within seconds, not minutes,
+ * so the event's redeliveries find it sendable again.
+ */
+const CLAIM_SECONDS = 15;
+export const CLAIM_RENEW_MS = 5_000;
 
 export interface OutboxStore {
   /** Reserves the oldest unsent email for this sender (skipping ones another sender holds). */
   claimNext(): Promise<QueuedEmail | undefined>;
   markSent(id: number): Promise<void>;
+  /** Keeps a claim alive while its email is being sent. */
+  renewClaim(id: number): Promise<void>;
   /** Puts a claimed email back for a later attempt. */
   release(id: number, reason: string): Promise<void>;
   /** The SMTP server refused it for good: it stops blocking the queue. */
@@ -78,6 +85,10 @@ export function createOutboxStore(sql: Sql): OutboxStore {
     markSent: (id) =>
       guarded(async () => {
         await sql`update crm_sync.alert_emails set sent_at = now(), claimed_until = null, last_error = null where id = ${id}`;
+      }),
+    renewClaim: (id) =>
+      guarded(async () => {
+        await sql`update crm_sync.alert_emails set claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS}) where id = ${id} and sent_at is null`;
       }),
     release: (id, reason) =>
       guarded(async () => {
