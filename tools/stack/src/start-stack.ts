@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPubSubClient, provisionTopology, serviceSubscriptionSpecs, type ServiceName } from "@crm-sync/bus";
@@ -58,6 +58,8 @@ export interface RunningStack {
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a service again on the same port with the same env; resolves once it is healthy. */
   restart(service: ServiceName): Promise<void>;
+  /** The service process's peak resident memory so far (Linux VmHWM), in MB. */
+  peakRssMb(service: ServiceName): Promise<number>;
   /** The database proxy; undefined unless `databaseProxy` was asked for. */
   db: Pick<CuttableProxy, "cut" | "restore" | "isCut"> | undefined;
   /** The GCS test server: its URL (to look at stored objects) and injected failures. */
@@ -182,6 +184,14 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
           throw new Error(`${name} is still running; kill it before restarting it`);
         }
         await launch(name);
+      },
+      peakRssMb: async (name) => {
+        const pid = running.get(name)?.child.pid;
+        if (pid === undefined) throw new Error(`${name} is not running`);
+        const status = await readFile(`/proc/${pid}/status`, "utf8");
+        const kb = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+        if (kb === undefined) throw new Error("no VmHWM in /proc status (Linux only)");
+        return Number(kb) / 1024;
       },
       db: proxy?.proxy,
       gcs,
