@@ -32,6 +32,7 @@ describe("readDeadLetter", () => {
       code: "DB_UNAVAILABLE",
       stage: "committing",
       deliveryAttempts: 5,
+      eventId: failedEvent.eventId,
     });
     expect(JSON.stringify(facts)).not.toMatch(/Somchai|0812345678|example\.com/);
   });
@@ -55,6 +56,7 @@ describe("readDeadLetter", () => {
       code: null,
       stage: null,
       deliveryAttempts: null,
+      eventId: null,
     });
   });
 
