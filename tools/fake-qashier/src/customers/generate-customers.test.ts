@@ -30,6 +30,15 @@ describe("generateCustomers", () => {
     expect(other).not.toEqual(again);
   });
 
+  it("changes the points of exactly the requested share of customers and nothing else", () => {
+    const changed = [...generateCustomers({ seed: 42, count: 20_000, changeRatio: 0.01 })];
+    const differing = changed.filter((row, i) => JSON.stringify(row) !== JSON.stringify(rows[i]));
+    expect(differing).toHaveLength(200);
+    expect(differing.every((row) => rows.some((r) => r.contactNumber === row.contactNumber && r.availablePoint !== row.availablePoint))).toBe(true);
+    expect([...generateCustomers({ seed: 42, count: 500, changeRatio: 0 })]).toEqual(rows.slice(0, 500));
+    expect([...generateCustomers({ seed: 42, count: 500, changeRatio: 1 })].every((row, i) => row.availablePoint !== rows[i]?.availablePoint)).toBe(true);
+  });
+
   it("yields exactly the requested count, including none", () => {
     expect([...generateCustomers({ seed: 1, count: 0 })]).toEqual([]);
     expect([...generateCustomers({ seed: 1, count: 7 })]).toHaveLength(7);

@@ -17,6 +17,12 @@ export interface GenerateOptions {
   seed: number;
   count: number;
   store?: string;
+  /**
+   * Share of customers (0..1) whose points differ from the same seed's export without it: a
+   * later snapshot of the same customers. Exactly floor(count × ratio) rows change, spread
+   * evenly; every other field and row is byte for byte the same.
+   */
+  changeRatio?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -42,8 +48,9 @@ export function* generateCustomers(options: GenerateOptions): Generator<Customer
   const random = seededRandom(options.seed);
   const phoneOffset = random.int(0, 299_999_999);
   const store = options.store ?? "LENGOLF";
+  const changeRatio = options.changeRatio ?? 0;
   for (let index = 0; index < options.count; index++) {
-    yield {
+    const record: CustomerRecord = {
       store,
       customer: customerName(random),
       contactNumber: contactNumber(random, index, phoneOffset),
@@ -57,6 +64,9 @@ export function* generateCustomers(options: GenerateOptions): Generator<Customer
       smsPdpa: random.chance(0.4) ? "Yes" : "No",
       emailPdpa: random.chance(0.4) ? "Yes" : "No",
     };
+    // Decided by position, not by a draw, so the seeded stream (and every other row) is untouched.
+    const changed = Math.floor((index + 1) * changeRatio) > Math.floor(index * changeRatio);
+    yield changed ? { ...record, availablePoint: (Number(record.availablePoint) + 1).toFixed(2) } : record;
   }
 }
 

@@ -1,0 +1,66 @@
+import type { EndToEndPlan } from "../scenarios/end-to-end.ts";
+import type { LoadSizePlan } from "../scenarios/load.ts";
+import type { ScrapePlan } from "../scenarios/scrape.ts";
+
+export interface BenchPlan {
+  mode: "full" | "quick";
+  loadSizes: LoadSizePlan[];
+  changeRatios: number[];
+  scrape: ScrapePlan;
+  endToEnd: EndToEndPlan;
+  /** What this plan leaves out and why, for the report. */
+  notes: string[];
+}
+
+/** The typical day: 1% of customers changed. Targets, the chart and the baseline use it. */
+export const DAILY_CHANGE = 0.01;
+const CHANGE_RATIOS = [0, DAILY_CHANGE, 1];
+const SLOW_PGLITE = "at 1M rows PGlite is timed at 1% changed only (priming takes ~3 min)";
+
+/** `npm run bench`: every size, a warm-up and several timed runs (≈ 20 minutes on 2 cores). */
+export const FULL_PLAN: BenchPlan = {
+  mode: "full",
+  changeRatios: CHANGE_RATIOS,
+  loadSizes: [
+    { rows: 1_000, warmups: 1, repetitions: 3, pgliteRatios: CHANGE_RATIOS, proxied: "loader-and-baseline", skipReasons: {} },
+    { rows: 10_000, warmups: 1, repetitions: 3, pgliteRatios: CHANGE_RATIOS, proxied: "loader-and-baseline", skipReasons: {} },
+    {
+      rows: 100_000,
+      warmups: 1,
+      repetitions: 3,
+      pgliteRatios: CHANGE_RATIOS,
+      proxied: "loader-and-baseline",
+      skipReasons: {},
+      slowRepeat: { proxiedBaseline: { warmups: 0, repetitions: 2 } },
+    },
+    {
+      rows: 1_000_000,
+      warmups: 0,
+      repetitions: 2,
+      pgliteRatios: [0.01],
+      proxied: "none",
+      skipReasons: { pglite: SLOW_PGLITE },
+      slowRepeat: { pglite: { warmups: 0, repetitions: 1 } },
+    },
+  ],
+  scrape: { sizes: [1_000, 100_000], warmups: 1, repetitions: 3 },
+  endToEnd: { customers: 10_000, warmups: 1, repetitions: 3, startTimeoutMs: 180_000, runTimeoutMs: 120_000 },
+  notes: [
+    "Nothing runs through the proxy at a million rows: the seed method would make 10,000 statements of one round trip each (estimated 8 minutes a run from 100k's figure; not measured).",
+  ],
+};
+
+const QUICK_ONLY = "not in --quick";
+
+/** `npm run bench -- --quick`: a smoke check of every scenario in under two minutes; one run each. */
+export const QUICK_PLAN: BenchPlan = {
+  mode: "quick",
+  changeRatios: CHANGE_RATIOS,
+  loadSizes: [
+    { rows: 1_000, warmups: 0, repetitions: 1, pgliteRatios: [0, 0.01], proxied: "loader-and-baseline", skipReasons: { pglite: QUICK_ONLY } },
+    { rows: 10_000, warmups: 0, repetitions: 1, pgliteRatios: [], proxied: "none", skipReasons: { pglite: QUICK_ONLY } },
+  ],
+  scrape: { sizes: [1_000], warmups: 0, repetitions: 1 },
+  endToEnd: { customers: 1_000, warmups: 0, repetitions: 1, startTimeoutMs: 60_000, runTimeoutMs: 30_000 },
+  notes: ["Quick smoke run: one run per scenario, no warm-up; the figures are indicative only."],
+};

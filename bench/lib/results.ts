@@ -1,0 +1,97 @@
+import { z } from "zod";
+
+/** Median and spread of one measurement over the timed repetitions. */
+export const Summary = z.object({
+  median: z.number(),
+  min: z.number(),
+  max: z.number(),
+  runs: z.number().int().positive(),
+});
+export type Summary = z.infer<typeof Summary>;
+
+const Skipped = z.object({ status: z.literal("skipped"), reason: z.string().min(1) });
+
+/** The loader's printed counts (SyncCounts), from the last timed run. */
+const LoadCounts = z.object({
+  rows: z.number().int(),
+  inserted: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  softDeleted: z.number().int(),
+  revived: z.number().int(),
+  rejected: z.number().int(),
+});
+
+const LoadScenario = z.object({
+  implementation: z.enum(["loader", "baseline"]),
+  database: z.enum(["postgres", "pglite"]),
+  network: z.enum(["loopback", "proxy-20ms", "in-process"]),
+  rows: z.number().int().positive(),
+  /** Share of customers changed since the base export that was loaded (untimed) first. */
+  changeRatio: z.number().min(0).max(1),
+});
+
+export const LoadEntry = z.discriminatedUnion("status", [
+  LoadScenario.extend({
+    status: z.literal("measured"),
+    wallMs: Summary,
+    rowsPerSecond: Summary,
+    peakRssMb: Summary,
+    /** Customer-table rows the timed run wrote: inserted + updated + softDeleted + revived; for the baseline deleted + inserted. */
+    customerRowsWritten: z.number().int().nonnegative(),
+    /** Postgres only: rows of the customer table carrying a transaction id newer than the run's start (read from the table, not the loader). */
+    customerRowsWrittenObserved: z.number().int().nonnegative().nullable(),
+    counts: LoadCounts.nullable(),
+    /** The machine's 1-minute load average when the timed runs ended: other work inflates every figure. */
+    loadAverage: z.number().nonnegative(),
+  }),
+  LoadScenario.extend(Skipped.shape),
+]);
+export type LoadEntry = z.infer<typeof LoadEntry>;
+
+export const ScrapeEntry = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("measured"), customers: z.number().int().positive(), ms: Summary, rows: z.number().int(), bytes: z.number().int() }),
+  z.object({ customers: z.number().int().positive(), ...Skipped.shape }),
+]);
+export type ScrapeEntry = z.infer<typeof ScrapeEntry>;
+
+export const EndToEndEntry = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("measured"), customers: z.number().int().positive(), ms: Summary, finalStatus: z.string() }),
+  z.object({ customers: z.number().int().positive(), ...Skipped.shape }),
+]);
+export type EndToEndEntry = z.infer<typeof EndToEndEntry>;
+
+export const Machine = z.object({
+  cpuModel: z.string(),
+  cores: z.number().int().positive(),
+  ramGb: z.number().positive(),
+  os: z.string(),
+  nodeVersion: z.string(),
+  postgresVersion: z.string(),
+  pgliteVersion: z.string(),
+});
+export type Machine = z.infer<typeof Machine>;
+
+export const TargetCheck = z.object({
+  target: z.string(),
+  measured: z.string(),
+  /** null when the scenario behind it was not measured (skipped, or not in quick mode). */
+  met: z.boolean().nullable(),
+});
+export type TargetCheck = z.infer<typeof TargetCheck>;
+
+export const BenchResults = z.object({
+  version: z.literal(1),
+  mode: z.enum(["full", "quick"]),
+  startedAt: z.iso.datetime(),
+  durationSeconds: z.number().positive(),
+  machine: Machine,
+  /** Round trip through the latency proxy, measured with `select 1` before the proxied runs. */
+  proxyRttMs: Summary.nullable(),
+  load: z.array(LoadEntry),
+  scrape: z.array(ScrapeEntry),
+  endToEnd: z.array(EndToEndEntry),
+  targets: z.array(TargetCheck),
+  notes: z.array(z.string()),
+});
+export type BenchResults = z.infer<typeof BenchResults>;

@@ -1,0 +1,94 @@
+/**
+ * `npm run bench [-- --quick] [-- --out DIR]`: times the loader against the seed's method, the
+ * scrape and the whole stack, and writes results.json, results.md and chart.svg.
+ *
+ * The full run writes into bench/ (the committed figures); --quick writes into bench/out/quick
+ * (gitignored) unless --out says otherwise, so a smoke check never replaces them.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { chromiumMissing, POSTGRES_ADMIN_URL, postgresMissing } from "@crm-sync/testing";
+import { DAILY_CHANGE, FULL_PLAN, QUICK_PLAN } from "./lib/bench-plan.ts";
+import { timeVsRowsSvg } from "./lib/chart.ts";
+import { loadChartPoints } from "./lib/chart-points.ts";
+import { currentLoad, describeMachine } from "./lib/machine.ts";
+import { gnuTimeMissing } from "./lib/measure.ts";
+import { postgresVersion } from "./lib/postgres-databases.ts";
+import { renderMarkdown } from "./lib/report-markdown.ts";
+import { BenchResults, type LoadEntry, type ScrapeEntry } from "./lib/results.ts";
+import { checkTargets } from "./lib/targets.ts";
+import { benchEndToEnd } from "./scenarios/end-to-end.ts";
+import { benchLoads } from "./scenarios/load.ts";
+import { benchScrapes } from "./scenarios/scrape.ts";
+
+const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
+
+function loadRange(entries: readonly LoadEntry[]): string {
+  const loads = entries.flatMap((e) => (e.status === "measured" ? [e.loadAverage] : []));
+  return loads.length === 0 ? "n/a" : `${Math.min(...loads)}–${Math.max(...loads)}`;
+}
+
+const { values: flags } = parseArgs({ options: { quick: { type: "boolean", default: false }, out: { type: "string" }, help: { type: "boolean", default: false } } });
+if (flags.help) {
+  process.stdout.write("usage: npm run bench [-- --quick] [-- --out DIR]\n");
+  process.exit(0);
+}
+const plan = flags.quick ? QUICK_PLAN : FULL_PLAN;
+const outDir = resolve(flags.out ?? (flags.quick ? join(BENCH_DIR, "out/quick") : BENCH_DIR));
+const dataDir = resolve(BENCH_DIR, "out/data");
+
+const startedAt = new Date();
+const started = performance.now();
+const progress = (message: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
+
+const missing = gnuTimeMissing() ?? (await postgresMissing());
+if (missing !== undefined) {
+  process.stderr.write(`bench: ${missing}\n`);
+  process.exit(1);
+}
+
+const loadBefore = currentLoad();
+progress(`${plan.mode} run; results go to ${outDir}`);
+const machine = await describeMachine(await postgresVersion());
+
+const loads = await benchLoads(
+  { dataDir, sizes: plan.loadSizes, changeRatios: plan.changeRatios, baselineChangeRatio: DAILY_CHANGE, proxyRttMs: 20, postgresUrl: POSTGRES_ADMIN_URL },
+  progress,
+);
+const noChromium = chromiumMissing();
+const scrape: ScrapeEntry[] =
+  noChromium === undefined ? await benchScrapes(plan.scrape, progress) : plan.scrape.sizes.map((customers) => ({ status: "skipped", customers, reason: noChromium }));
+const endToEnd = [await benchEndToEnd(plan.endToEnd, progress)];
+
+const notes = [
+  "Each timed load gets its own fresh database: a copy (CREATE DATABASE … TEMPLATE, or a copied PGlite directory) of one that holds the base export, loaded untimed and then VACUUM ANALYZEd, as a table that has sat since yesterday's run would be.",
+  "customer rows written = inserted + updated + softDeleted + revived from the loader's counts; \"table: n\" counts rows of backoffice.customers whose transaction id is newer than the run's start, read from Postgres independently of the loader.",
+  "The seed's method (bench/baseline/seed-load.ts) reads the whole file into memory, deletes every row of its own table (public.seed_customers) and inserts 100 rows per statement, outside a transaction; its rows written = deleted + inserted.",
+  "+20 ms RTT: both processes talk to the same Postgres through a TCP proxy that holds every chunk 10 ms each way (bench/lib/latency-proxy.ts), like a database across a network.",
+  "PGlite runs inside the loader's process, so its peak RSS includes the database.",
+  `1-minute load average on the machine: ${loadBefore} at the start, ${loadRange(loads.entries)} across the load scenarios, ${currentLoad()} at the end (other work shares these cores and inflates the figures; each entry in results.json carries its own).`,
+  ...plan.notes,
+];
+
+const results = BenchResults.parse({
+  version: 1,
+  mode: plan.mode,
+  startedAt: startedAt.toISOString(),
+  durationSeconds: (performance.now() - started) / 1000,
+  machine,
+  proxyRttMs: loads.proxyRttMs,
+  load: loads.entries,
+  scrape,
+  endToEnd,
+  targets: checkTargets(loads.entries, scrape, endToEnd),
+  notes,
+});
+
+await mkdir(outDir, { recursive: true });
+await writeFile(resolve(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+await writeFile(resolve(outDir, "results.md"), renderMarkdown(results));
+await writeFile(resolve(outDir, "chart.svg"), await timeVsRowsSvg("Load time vs rows, 1% changed (log–log)", loadChartPoints(results.load, DAILY_CHANGE)));
+progress(`done: ${resolve(outDir, "results.md")}`);
+process.stdout.write(`${resolve(outDir, "results.md")}\n`);

@@ -1,0 +1,60 @@
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { lastJsonLine, measureProcess, type ProcessMeasurement } from "../lib/measure.ts";
+
+const NODE = process.execPath;
+const LOAD_FILE = fileURLToPath(new URL("../../services/loader/bench/load-file.ts", import.meta.url));
+const SEED_LOAD = fileURLToPath(new URL("../baseline/seed-load.ts", import.meta.url));
+
+const LoaderOutput = z.object({
+  status: z.literal("loaded"),
+  rows: z.number().int(),
+  inserted: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  softDeleted: z.number().int(),
+  revived: z.number().int(),
+  rejected: z.number().int(),
+});
+export type LoaderOutput = z.infer<typeof LoaderOutput>;
+
+const BaselineOutput = z.object({ rows: z.number().int(), deleted: z.number().int(), inserted: z.number().int() });
+export type BaselineOutput = z.infer<typeof BaselineOutput>;
+
+export interface TimedProcess<T> {
+  wallMs: number;
+  peakRssMb: number;
+  output: T;
+}
+
+function succeeded(what: string, measurement: ProcessMeasurement): ProcessMeasurement {
+  if (measurement.exitCode === 0) return measurement;
+  const tail = measurement.stderr.trim().split("\n").slice(-5).join("\n");
+  throw new Error(`${what} exited with ${measurement.exitCode}:\n${tail}`);
+}
+
+/**
+ * Our loader as its own process: services/loader/bench/load-file.ts. `migrate` only for the
+ * untimed priming load: a deployed loader checks migrations once at start-up, not per load.
+ */
+export async function runLoader(file: string, databaseUrl: string, runId: string, migrate = false): Promise<TimedProcess<LoaderOutput>> {
+  const env = { ...process.env, DATABASE_URL: databaseUrl, MIGRATE_ON_START: String(migrate) };
+  const measured = succeeded("the loader", await measureProcess(NODE, [LOAD_FILE, file, runId], env));
+  return { wallMs: measured.wallMs, peakRssMb: measured.peakRssMb, output: LoaderOutput.parse(lastJsonLine(measured)) };
+}
+
+/** The seed's method as its own process: bench/baseline/seed-load.ts. */
+export async function runBaseline(file: string, databaseUrl: string): Promise<TimedProcess<BaselineOutput>> {
+  const measured = succeeded("the baseline", await measureProcess(NODE, [SEED_LOAD, file, databaseUrl]));
+  return { wallMs: measured.wallMs, peakRssMb: measured.peakRssMb, output: BaselineOutput.parse(lastJsonLine(measured)) };
+}
+
+/** Customer rows a load wrote, by its own account. */
+export function rowsWrittenByLoader(output: LoaderOutput): number {
+  return output.inserted + output.updated + output.softDeleted + output.revived;
+}
+
+/** The baseline rewrites the table: every old row deleted, every row inserted. */
+export function rowsWrittenByBaseline(output: BaselineOutput): number {
+  return output.deleted + output.inserted;
+}

@@ -1,0 +1,175 @@
+import { exportFile, type ExportFile } from "../lib/data-files.ts";
+import { startLatencyProxy, type LatencyProxy } from "../lib/latency-proxy.ts";
+import { repeat, summarizeBy, type RepeatPlan } from "../lib/repeat.ts";
+import { currentLoad } from "../lib/machine.ts";
+import { roundTripsMs } from "../lib/postgres-databases.ts";
+import type { LoadEntry } from "../lib/results.ts";
+import { summarize, type Summary } from "../lib/stats.ts";
+import { rowsWrittenByBaseline, rowsWrittenByLoader, runBaseline, runLoader } from "./load-processes.ts";
+import { primePglite, primePostgres, type PrimedStore } from "./load-stores.ts";
+
+export interface LoadSizePlan extends RepeatPlan {
+  rows: number;
+  /** Change ratios timed on PGlite at this size ([] for none): a million rows on PGlite takes minutes a run. */
+  pgliteRatios: readonly number[];
+  /** What runs through the latency proxy: the baseline makes one round trip per 100 rows. */
+  proxied: "loader-and-baseline" | "loader" | "none";
+  /** Why the scenarios this size leaves out are left out, for the table. */
+  skipReasons: { pglite?: string; proxiedBaseline?: string };
+  /** Fewer runs where one takes most of a minute (the baseline through the proxy, PGlite at 1M). */
+  slowRepeat?: { proxiedBaseline?: RepeatPlan; pglite?: RepeatPlan };
+}
+
+export interface LoadPlan {
+  dataDir: string;
+  sizes: readonly LoadSizePlan[];
+  changeRatios: readonly number[];
+  /** The baseline always rewrites everything, so it is timed once per size, on this file. */
+  baselineChangeRatio: number;
+  proxyRttMs: number;
+  /** The server every Postgres scenario runs on (an admin URL: databases are created on it). */
+  postgresUrl: string;
+}
+
+export interface LoadResults {
+  entries: LoadEntry[];
+  /** `select 1` round trips through the proxy, proving what it adds. */
+  proxyRttMs: Summary;
+}
+
+type Network = LoadEntry["network"];
+type Progress = (message: string) => void;
+
+interface Sample {
+  wallMs: number;
+  peakRssMb: number;
+  rowsPerSecond: number;
+  written: number;
+  observed: number | null;
+  counts: Extract<LoadEntry, { status: "measured" }>["counts"];
+}
+
+function viaProxy(url: string, proxy: LatencyProxy | undefined): string {
+  if (proxy === undefined) return url;
+  const proxied = new URL(url);
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String(proxy.port);
+  return proxied.toString();
+}
+
+/** One timed run on its own fresh copy of the primed store. */
+async function timeOnce(store: PrimedStore, implementation: LoadEntry["implementation"], file: ExportFile, proxy: LatencyProxy | undefined): Promise<Sample> {
+  const fresh = await store.fresh();
+  try {
+    const writes = await fresh.watchWrites();
+    const url = viaProxy(fresh.url, proxy);
+    if (implementation === "loader") {
+      const run = await runLoader(file.path, url, `bench-${Date.now()}`);
+      const { status: _status, ...counts } = run.output;
+      return {
+        wallMs: run.wallMs,
+        peakRssMb: run.peakRssMb,
+        rowsPerSecond: (file.rows / run.wallMs) * 1000,
+        written: rowsWrittenByLoader(run.output),
+        observed: writes === null ? null : await writes(),
+        counts,
+      };
+    }
+    const run = await runBaseline(file.path, url);
+    return {
+      wallMs: run.wallMs,
+      peakRssMb: run.peakRssMb,
+      rowsPerSecond: (file.rows / run.wallMs) * 1000,
+      written: rowsWrittenByBaseline(run.output),
+      observed: null,
+      counts: null,
+    };
+  } finally {
+    await fresh.dispose();
+  }
+}
+
+async function measure(
+  store: PrimedStore,
+  scenario: { implementation: LoadEntry["implementation"]; network: Network; file: ExportFile },
+  plan: RepeatPlan,
+  proxy: LatencyProxy | undefined,
+  progress: Progress,
+): Promise<LoadEntry> {
+  const { implementation, network, file } = scenario;
+  const { samples, last } = await repeat(plan, () => timeOnce(store, implementation, file, proxy));
+  const wallMs = summarizeBy(samples, (s) => s.wallMs);
+  progress(`${implementation} ${store.database} ${network} ${file.rows} rows, ${file.changeRatio * 100}% changed: median ${(wallMs.median / 1000).toFixed(2)} s, wrote ${last.written}`);
+  return {
+    status: "measured",
+    implementation,
+    database: store.database,
+    network,
+    rows: file.rows,
+    changeRatio: file.changeRatio,
+    wallMs,
+    rowsPerSecond: summarizeBy(samples, (s) => s.rowsPerSecond),
+    peakRssMb: summarizeBy(samples, (s) => s.peakRssMb),
+    customerRowsWritten: last.written,
+    customerRowsWrittenObserved: last.observed,
+    counts: last.counts,
+    loadAverage: currentLoad(),
+  };
+}
+
+/**
+ * Loader and baseline at every size: the base export is loaded untimed into a primed store,
+ * then each timed run loads the changed export into its own copy of it. Postgres runs on
+ * loopback and through the latency proxy; PGlite at the change ratios each size names.
+ */
+export async function benchLoads(plan: LoadPlan, progress: Progress): Promise<LoadResults> {
+  const entries: LoadEntry[] = [];
+  const server = new URL(plan.postgresUrl);
+  const proxy = await startLatencyProxy({ host: server.hostname, port: Number(server.port || 5432) }, plan.proxyRttMs);
+  try {
+    const proxyRttMs = summarize(await roundTripsMs(viaProxy(plan.postgresUrl, proxy), 20));
+    progress(`latency proxy: select 1 takes ${proxyRttMs.median.toFixed(1)} ms (median of 20)`);
+    for (const size of plan.sizes) {
+      progress(`preparing ${size.rows} rows`);
+      const base = await exportFile(plan.dataDir, size.rows, 0);
+      const changed = await Promise.all(plan.changeRatios.map((ratio) => exportFile(plan.dataDir, size.rows, ratio)));
+      const baselineFile = await exportFile(plan.dataDir, size.rows, plan.baselineChangeRatio);
+
+      const postgres = await primePostgres(base);
+      try {
+        const networks: [Network, LatencyProxy | undefined][] = [["loopback", undefined]];
+        if (size.proxied !== "none") networks.push(["proxy-20ms", proxy]);
+        for (const [network, via] of networks) {
+          for (const file of changed) entries.push(await measure(postgres, { implementation: "loader", network, file }, size, via, progress));
+          const baseline = { implementation: "baseline", database: "postgres", network, rows: size.rows, changeRatio: plan.baselineChangeRatio } as const;
+          if (network === "proxy-20ms" && size.proxied === "loader") {
+            entries.push({ ...baseline, status: "skipped", reason: size.skipReasons.proxiedBaseline ?? "not run through the proxy at this size" });
+          } else {
+            const repeatPlan = (network === "proxy-20ms" ? size.slowRepeat?.proxiedBaseline : undefined) ?? size;
+            entries.push(await measure(postgres, { implementation: "baseline", network, file: baselineFile }, repeatPlan, via, progress));
+          }
+        }
+      } finally {
+        await postgres.dispose();
+      }
+
+      // One primed PGlite directory per size, and the entries in change order whether timed or not.
+      const pglite = size.pgliteRatios.length > 0 ? await primePglite(base) : undefined;
+      try {
+        for (const file of changed) {
+          if (pglite !== undefined && size.pgliteRatios.includes(file.changeRatio)) {
+            entries.push(await measure(pglite, { implementation: "loader", network: "in-process", file }, size.slowRepeat?.pglite ?? size, undefined, progress));
+          } else {
+            const reason = size.skipReasons.pglite ?? "PGlite is not timed at this size";
+            entries.push({ status: "skipped", implementation: "loader", database: "pglite", network: "in-process", rows: size.rows, changeRatio: file.changeRatio, reason });
+          }
+        }
+      } finally {
+        await pglite?.dispose();
+      }
+    }
+    return { entries, proxyRttMs };
+  } finally {
+    await proxy.close();
+  }
+}
