@@ -16,7 +16,7 @@ import { mapBounded, shuffled, tally } from "../support/bounded-pool.ts";
 import { exportCsv, plainCustomers } from "../support/export-csv.ts";
 import { certsOf, generateSigningKey, signIdToken } from "../support/id-tokens.ts";
 import { postPush, pushBodyFor } from "../support/push-delivery.ts";
-import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
+import { startSmtpSink, type SmtpSink } from "@crm-sync/testing";
 
 const COPIES = 1000;
 /** Deliveries in flight at once: enough to race every handler, few enough for a 2-core machine. */

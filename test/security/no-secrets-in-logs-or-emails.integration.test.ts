@@ -17,7 +17,7 @@ import { occurs, personalData, type Watched } from "../support/leak-scan.ts";
 import { createLogCapture } from "../support/log-capture.ts";
 import { postPush, rawPushBody } from "../support/push-delivery.ts";
 import { CREDENTIALS, pushAudience, startSecuredServices, type SecuredServices } from "../support/secured-services.ts";
-import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
+import { startSmtpSink, type SmtpSink } from "@crm-sync/testing";
 
 /** Synthetic secrets, each distinctive enough that any trace of it in output is a leak. */
 const PORTAL_USERNAME = "frontdesk.leak-check@example.test";
@@ -68,7 +68,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
       blobs = new FileBlobStore({ root: join(dir, "blobs"), bucket: "crm-exports-leaks" });
       browser = (await launchChromium()) as unknown as Browser;
       portal = await startFakePortal({ username: PORTAL_USERNAME, password: PORTAL_PASSWORD, customers: PORTAL_CUSTOMERS });
-      sink = await startSmtpSink(SMTP);
+      sink = await startSmtpSink({ credentials: SMTP });
       services = await startSecuredServices({
         db,
         bus,

@@ -9,3 +9,5 @@ export { launchChromium, chromiumMissing, CHROMIUM_PATH, CHROMIUM_ARGS } from ".
 export { openPglite } from "./pglite.ts";
 export { startGcsTestServer } from "./gcs-test-server.ts";
 export type { GcsTestServer } from "./gcs-test-server.ts";
+export { startSmtpSink } from "./smtp-sink.ts";
+export type { SmtpSink, SmtpSinkOptions } from "./smtp-sink.ts";

@@ -43,7 +43,7 @@ describe("exactly-once-ish delivery", () => {
     }, { what: "three failed send attempts" });
     expect(h.sink.received).toHaveLength(0);
 
-    h.sink = await startSmtpSink(port, h.sink.received);
+    h.sink = await startSmtpSink({ port, received: h.sink.received });
     await waitFor(() => h.sink.received.length > 0, { what: "the email after SMTP came back" });
     await h.bus.drain();
     // A later message flushes the outbox again: still nothing twice.
@@ -136,7 +136,7 @@ describe("exactly-once-ish delivery", () => {
     const port = h.sink.port;
     await h.sink.stop();
     expect((await push(1)).status).toBe(500);
-    h.sink = await startSmtpSink(port, h.sink.received);
+    h.sink = await startSmtpSink({ port, received: h.sink.received });
     expect((await push(2)).status).toBe(204);
     expect((await push(3)).status).toBe(204);
 

@@ -1,59 +1,15 @@
-import type { AddressInfo } from "node:net";
-import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
+import type { ParsedMail } from "mailparser";
 import { InMemoryBus } from "@crm-sync/bus";
 import { migrate, openDatabase, type Database } from "@crm-sync/db";
 import { createLogger } from "@crm-sync/logging";
+import { startSmtpSink, type SmtpSink } from "@crm-sync/testing";
 import { createNotifier, createSmtpMailer, type Mailer, type Notifier } from "../src/app.ts";
+
+export { startSmtpSink, type SmtpSink } from "@crm-sync/testing";
 
 export const ALERT_TO = "oncall@example.test";
 export const ALERT_FROM = "crm-sync@example.test";
 export const STALENESS_TOKEN = "test-staleness-token-0123456789";
-
-/** A real SMTP server on 127.0.0.1 that keeps every message it accepted, raw. */
-export interface SmtpSink {
-  port: number;
-  received: Buffer[];
-  /** While true, every recipient is refused for good (550), as a server does for a bad address. */
-  refuseRecipients: boolean;
-  parsed(): Promise<ParsedMail[]>;
-  stop(): Promise<void>;
-}
-
-export async function startSmtpSink(port = 0, received: Buffer[] = []): Promise<SmtpSink> {
-  let stopped: Promise<void> | undefined;
-  const sink: SmtpSink = {
-    port,
-    received,
-    refuseRecipients: false,
-    parsed: () => Promise.all(received.map((raw) => simpleParser(raw))),
-    stop: () => (stopped ??= new Promise<void>((resolve) => server.close(() => resolve()))),
-  };
-  const server: SMTPServer = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onRcptTo(_address, _session, callback) {
-      if (!sink.refuseRecipients) return callback();
-      callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 550 }));
-    },
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      // Recorded before the 250 reply goes out: once the sender hears "accepted", it is here.
-      stream.on("end", () => {
-        received.push(Buffer.concat(chunks));
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve());
-  });
-  sink.port = (server.server.address() as AddressInfo).port;
-  return sink;
-}
 
 export function mailText(mail: ParsedMail): string {
   return `${mail.subject ?? ""}\n${mail.text ?? ""}\n${typeof mail.html === "string" ? mail.html : ""}`;

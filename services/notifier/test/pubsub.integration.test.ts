@@ -111,7 +111,7 @@ describe.skipIf(gate("Pub/Sub emulator", pubsubEmulatorMissing()))("notifier on 
       return (row?.attempts ?? 0) >= 2;
     }, { timeoutMs: 60_000, what: "two push deliveries refused while SMTP is down" });
 
-    const sink = await startSmtpSink(port, parts.sink.received);
+    const sink = await startSmtpSink({ port, received: parts.sink.received });
     cleanups.push(() => sink.stop());
     await waitFor(() => sink.received.length === 1, { timeoutMs: 60_000, what: "the email once SMTP is back" });
     await waitFor(async () => {
