@@ -92,9 +92,11 @@ describe.skipIf(skip)("crm-sync start (embedded: in-memory bus, PGlite, files, d
     expect(app.lines.at(-1)).toMatch(/^Stopped\. Data kept in /);
   });
 
-  it("keeps the data and the token across a restart", async () => {
+  it("keeps the data and the token across a restart, and refuses a second process on the same data", async () => {
     const app = crmSync(["start", "--port", "0", "--customers", "300", "--no-initial-sync"], home);
     const dashboardLine = await app.waitForLine(/Dashboard\s+http/);
+    const second = crmSync(["run", "--customers", "300"], home);
+    expect(await second.exited).toBe(2);
     const [, baseUrl = "", token = ""] = /(http:\/\/127\.0\.0\.1:\d+\/)\?token=(\S+)/.exec(dashboardLine) ?? [];
     const response = await fetch(`${baseUrl}v1/freshness`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);

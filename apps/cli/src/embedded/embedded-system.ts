@@ -63,6 +63,8 @@ export async function startEmbeddedSystem(options: EmbeddedOptions): Promise<Emb
     destination.flushSync();
     if (failures.length > 0) throw new AggregateError(failures, "some parts did not stop cleanly");
   };
+  // Released last, once nothing holds the database any more.
+  stops.push(() => home.release());
   try {
     const demoPortal =
       options.portal === undefined
