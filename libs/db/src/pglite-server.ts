@@ -1,6 +1,4 @@
 import { mkdir } from "node:fs/promises";
-import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
 export interface PgliteServer {
   /** postgres:// URL of the socket server on 127.0.0.1. */
@@ -15,6 +13,8 @@ export interface PgliteServer {
  * while the first is open, so clients must use a pool of one.
  */
 export async function startPgliteServer(dataDir: string | undefined): Promise<PgliteServer> {
+  // Loaded only when asked for: services on Postgres start without PGlite's WebAssembly.
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite-socket")]);
   if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir === undefined ? {} : { dataDir });
   const server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: 0 });
