@@ -3,3 +3,4 @@ export { CommonEnv, envFlag } from "./common-env.ts";
 export { PubSubEnv, requirePushAuth } from "./pubsub-env.ts";
 export { BlobEnv } from "./blob-env.ts";
 export { DatabaseEnv } from "./database-env.ts";
+export { DURATION_PATTERN, parseDuration } from "./duration.ts";

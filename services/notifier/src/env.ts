@@ -1,16 +1,11 @@
 import { z } from "zod";
-import { CommonEnv, DatabaseEnv, parseEnv, PubSubEnv, requirePushAuth } from "@crm-sync/config";
-
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+import { CommonEnv, DatabaseEnv, DURATION_PATTERN, parseDuration, parseEnv, PubSubEnv, requirePushAuth } from "@crm-sync/config";
 
 /** "24h", "90m", "30s", "1500ms", "2d" → milliseconds. */
 const Duration = z
   .string()
-  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, "must be a number with a unit: ms, s, m, h or d (e.g. 24h)")
-  .transform((value) => {
-    const [, amount = "0", unit = "ms"] = /^([\d.]+)(ms|s|m|h|d)$/.exec(value) ?? [];
-    return Math.round(Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS]);
-  });
+  .regex(DURATION_PATTERN, "must be a number with a unit: ms, s, m, h or d (e.g. 24h)")
+  .transform((value) => parseDuration(value) ?? Number.NaN);
 
 export const Env = CommonEnv.extend({
   ...PubSubEnv.shape,

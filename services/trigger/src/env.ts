@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { BlobEnv, CommonEnv, DatabaseEnv, parseEnv, PubSubEnv, requirePushAuth } from "@crm-sync/config";
+import { BlobEnv, CommonEnv, DatabaseEnv, parseDuration, parseEnv, PubSubEnv, requirePushAuth } from "@crm-sync/config";
 import { DEFAULT_STAGE_DEADLINES } from "./domain/stage-timeout.ts";
-import { parseDuration, parseStageDeadlines } from "./domain/duration.ts";
+import { parseStageDeadlines } from "./domain/duration.ts";
 
 const list = z
   .string()

@@ -1,15 +1,6 @@
+import { parseDuration } from "@crm-sync/config";
 import { STAGES, type Stage } from "@crm-sync/contracts";
 import type { StageDeadlines } from "./stage-timeout.ts";
-
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** `"26h"`, `"90m"`, `"30s"`, `"500ms"`, `"2d"` → milliseconds; undefined when malformed. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
-  if (match === null) return undefined;
-  const [, amount, unit] = match;
-  return Math.round(Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS]);
-}
 
 /**
  * `"scraping=30m,queued=5m"` overrides those stages' deadlines and keeps the defaults for the
