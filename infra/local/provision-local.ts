@@ -1,7 +1,7 @@
+import { ensureBucket } from "@crm-sync/blob";
 import { createPubSubClient, provisionTopology, type SubscriptionSpec } from "@crm-sync/bus";
 import type { Logger } from "@crm-sync/logging";
 import { pushSubscriptionSpecs } from "../model/topology.ts";
-import { ensureBucket } from "./ensure-bucket.ts";
 import type { ProvisionEnv } from "./env.ts";
 
 export interface ProvisionResult {

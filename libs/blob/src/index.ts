@@ -7,3 +7,4 @@ export { assertSafeBlobName, assertSafePrefix, EXPORTS_PREFIX, isExportObjectNam
 export type { BlobInfo, BlobSource, BlobStore, PutOptions } from "./types.ts";
 export { openBlobStore } from "./open-blob-store.ts";
 export type { OpenBlobStoreOptions } from "./open-blob-store.ts";
+export { ensureBucket } from "./ensure-bucket.ts";

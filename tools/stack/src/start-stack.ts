@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensureBucket } from "@crm-sync/blob";
 import { createPubSubClient, provisionTopology, serviceSubscriptionSpecs, type ServiceName } from "@crm-sync/bus";
 import { startFakePortal } from "@crm-sync/fake-qashier";
 import { createTestDatabase, freePort, startGcsTestServer, startPubSubEmulator } from "@crm-sync/testing";
@@ -131,7 +132,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       ...(options.otlpEndpoint === undefined ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint }),
     };
     const blob = { BLOB_URL: "gs://crm-sync-exports", GCS_API_ENDPOINT: gcs.url };
-    await createBucket(gcs.url, projectId, "crm-sync-exports");
+    await ensureBucket({ apiEndpoint: gcs.url, projectId, bucket: "crm-sync-exports" });
     const envOf: Record<ServiceName, Record<string, string>> = {
       trigger: { ...common, ...blob, DATABASE_URL: serviceDatabaseUrl, API_TOKENS: apiToken },
       scraper: { ...common, ...blob, QASHIER_URL: portal.url, QASHIER_USERNAME: PORTAL.username, QASHIER_PASSWORD: password },
@@ -212,13 +213,4 @@ async function proxyDatabase(databaseUrl: string): Promise<{ proxy: CuttableProx
   url.hostname = proxy.host;
   url.port = String(proxy.port);
   return { proxy, url: url.toString() };
-}
-
-async function createBucket(apiEndpoint: string, projectId: string, bucket: string): Promise<void> {
-  const response = await fetch(`${apiEndpoint}/storage/v1/b?project=${projectId}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name: bucket }),
-  });
-  if (!response.ok && response.status !== 409) throw new Error(`could not create the bucket (${response.status})`);
 }

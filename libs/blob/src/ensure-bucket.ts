@@ -1,6 +1,6 @@
 import { Storage } from "@google-cloud/storage";
 
-/** Creates the exports bucket on a GCS test server (fake-gcs-server); an existing one is fine. */
+/** Creates the exports bucket on a GCS-compatible test server (fake-gcs-server, the in-repo one); an existing one is fine. */
 export async function ensureBucket(options: { apiEndpoint: string; projectId: string; bucket: string }): Promise<"created" | "existed"> {
   const storage = new Storage({ apiEndpoint: options.apiEndpoint, projectId: options.projectId });
   try {
