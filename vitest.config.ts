@@ -2,7 +2,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    reporters: ["default", "./test/support/summary-reporter.ts"],
+    // The reliability reporter goes before the summary, whose line must stay the last one.
+    reporters: ["default", "./test/support/reliability-reporter.ts", "./test/support/summary-reporter.ts"],
     projects: [
       {
         test: {

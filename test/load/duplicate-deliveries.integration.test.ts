@@ -76,7 +76,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("1,000 duplicate deli
       await database?.drop();
     });
 
-    it("projects one run row with the run's true final state", async () => {
+    it("projects one run row with the run's true final state", async ({ annotate }) => {
       const t0 = Date.parse("2026-11-26T19:00:00.000Z");
       const at = (seconds: number) => new Date(t0 + seconds * 1000);
       const object = { bucket: "crm-exports", name: `exports/customers/2026/11/26/${runId}.csv`, generation: "1764183600000000", sha256: "c".repeat(64), bytes: 123_456 };
@@ -93,6 +93,11 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("1,000 duplicate deli
       const deliveries = shuffled(events.flatMap((event, i) => redeliveries(event, "trigger", `ledger-${i}`)), 20261126);
 
       const statuses = await deliverAll(server.url, tokenFor("trigger"), deliveries);
+      const [projected] = await db.sql<Array<{ n: number; status: string }>>`select count(*)::integer as n, max(status) as status from crm_sync.runs`;
+      await annotate(
+        `${deliveries.length} deliveries (${events.length} events × ${COPIES}) → ${statuses.filter((s) => s === 204).length} answered 204; ` +
+          `${projected?.n} run row, ${projected?.status}`,
+      );
 
       expect(tally(statuses)).toEqual({ "204": events.length * COPIES });
       expect(await count(db, "select count(*)::integer as n from crm_sync.runs")).toBe(1);
@@ -154,13 +159,20 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("1,000 duplicate deli
 
     let statuses: number[] = [];
 
-    it("loads once: every copy acknowledged, one set of customer rows, one change log, nothing failed", async () => {
+    it("loads once: every copy acknowledged, one set of customer rows, one change log, nothing failed", async ({ annotate }) => {
       const info = await blobs.put(`exports/customers/2026/11/26/${runId}.csv`, file, { contentType: "text/csv" });
       const object = { bucket: info.bucket, name: info.name, generation: info.generation, sha256: info.sha256, bytes: info.bytes };
       const event = makeEvent("csv-ready", runId, { object, rows: 200 });
 
       statuses = await deliverAll(server.url, tokenFor("loader"), redeliveries(event, "loader", "csv-ready-1"));
       await bus.drain();
+      await annotate(
+        `${statuses.length} deliveries → ${statuses.filter((s) => s === 204).length} answered 204; ` +
+          `${await count(db, "select count(*)::integer as n from backoffice.customers")} customer rows, ` +
+          `${await count(db, "select count(*)::integer as n from crm_sync.customer_changes")} change-log rows, ` +
+          `${await count(db, "select count(*)::integer as n from crm_sync.processed_messages where consumer = 'loader'")} load recorded, ` +
+          `${published.filter((e) => e.type === "sync-failed").length} sync-failed`,
+      );
 
       expect(tally(statuses)).toEqual({ "204": COPIES });
       expect(published.filter((e) => e.type === "sync-failed")).toEqual([]);
@@ -172,7 +184,8 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("1,000 duplicate deli
     });
 
     // Copies that waited on the loader's lock while the first load committed must find it announced.
-    it("publishes exactly one sync-completed", () => {
+    it("publishes exactly one sync-completed", async ({ annotate }) => {
+      await annotate(`${statuses.length} deliveries → ${published.filter((e) => e.type === "sync-completed").length} sync-completed`);
       expect(statuses).toHaveLength(COPIES);
       expect(published.filter((e) => e.type === "sync-completed")).toHaveLength(1);
     });
@@ -206,7 +219,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("1,000 duplicate deli
       await database?.drop();
     });
 
-    it("sends one email", async () => {
+    it("sends one email", async ({ annotate }) => {
       const event = makeEvent("sync-failed", "run-load-notifier-1", {
         stage: "scraping",
         code: "PORTAL_AUTH_FAILED",
@@ -220,15 +233,21 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("1,000 duplicate deli
       const statuses: number[] = [];
       // A copy that arrives while the email is still going out is answered 500 (retry), as the
       // outbox is not done yet; Pub/Sub would send it again, and so does this loop.
+      let rounds = 0;
       for (let round = 0; pending.length > 0 && round < 10; round++) {
         const answered = await deliverAll(server.url, tokenFor("notifier"), pending);
         statuses.push(...answered.filter((status) => status !== 500));
         pending = pending.filter((_, i) => answered[i] === 500);
+        rounds = round + 1;
       }
+      const mails = await sink.parsed();
+      await annotate(
+        `${COPIES} deliveries in ${rounds} round(s) → ${statuses.filter((s) => s === 204).length} answered 204; ${mails.length} email sent, ` +
+          `${await count(db, "select count(*)::integer as n from crm_sync.alert_emails")} alert recorded`,
+      );
 
       expect(pending).toEqual([]);
       expect(tally(statuses)).toEqual({ "204": COPIES });
-      const mails = await sink.parsed();
       expect(mails.map((mail) => mail.subject)).toEqual(["[crm-sync] FAILED at scraping: PORTAL_AUTH_FAILED"]);
       expect(await count(db, "select count(*)::integer as n from crm_sync.alert_emails")).toBe(1);
     });

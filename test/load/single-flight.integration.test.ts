@@ -41,7 +41,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("100 people press Upd
     await database?.drop();
   });
 
-  it("creates exactly one run, coalesces the other 99 onto it, and publishes one sync-requested", async () => {
+  it("creates exactly one run, coalesces the other 99 onto it, and publishes one sync-requested", async ({ annotate }) => {
     const press = async () => {
       const response = await fetch(`${server.url}/v1/syncs`, {
         method: "POST",
@@ -53,6 +53,11 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("100 people press Upd
     // All at once, not pooled: the point is that they race.
     const answers = await Promise.all(Array.from({ length: PRESSES }, press));
     await bus.drain();
+    const [created] = await db.sql<Array<{ n: number }>>`select count(*)::integer as n from crm_sync.runs`;
+    await annotate(
+      `${PRESSES} presses → ${answers.filter((a) => a.status === 202).length} answered 202; ${created?.n} run created, ` +
+        `${answers.filter((a) => a.body.coalesced).length} coalesced; ${requested.length} sync-requested published`,
+    );
 
     expect(tally(answers.map((a) => a.status))).toEqual({ "202": PRESSES });
     expect(tally(answers.map((a) => String(a.body.coalesced)))).toEqual({ false: 1, true: PRESSES - 1 });

@@ -12,6 +12,10 @@ function bigJson(bytes: number): string {
   return `${prefix}${"x".repeat(bytes - prefix.length - 2)}"}`;
 }
 
+/** For the reliability report: how many routes gave the status the test wants. */
+const answered = (statuses: Record<string, number>, status: number) =>
+  `${Object.keys(statuses).length} POST routes → ${Object.values(statuses).filter((s) => s === status).length} answered ${status}`;
+
 /** Every POST route the apps serve, found on the apps themselves (so a new one is covered). */
 const postRoutes = (stack: SecuredStack) =>
   SERVICE_NAMES.flatMap((service) =>
@@ -51,22 +55,24 @@ describe("request bodies have size limits", () => {
     return response.status;
   }
 
-  it("covers every POST route: each is an API, push or token endpoint", () => {
+  it("covers every POST route: each is an API, push or token endpoint", async ({ annotate }) => {
     const routes = postRoutes(stack);
     const listed = SERVICE_NAMES.flatMap((service) => Object.keys(ROUTE_GUARDS[service]).filter((route) => route.startsWith("POST ")));
+    await annotate(`${routes.length} POST routes served, ${listed.length} in the guard list`);
     expect(routes).toHaveLength(listed.length);
     expect(routes.filter((route) => route.guard === undefined || route.guard === "public" || route.guard === "dashboard-static")).toEqual([]);
   });
 
-  it("answers a 2 MB body from an authenticated caller with 413 on every POST route", async () => {
+  it("answers a 2 MB body from an authenticated caller with 413 on every POST route", async ({ annotate }) => {
     const statuses: Record<string, number> = {};
     for (const { service, path, guard } of postRoutes(stack)) {
       statuses[`${service} ${path}`] = await post(service, path, bigJson(TWO_MB), validAuthorization(service, guard));
     }
+    await annotate(answered(statuses, 413));
     expect(statuses).toEqual(Object.fromEntries(Object.keys(statuses).map((route) => [route, 413])));
   });
 
-  it("answers a 2 MB body sent in chunks (no Content-Length) with 413 as well", async () => {
+  it("answers a 2 MB body sent in chunks (no Content-Length) with 413 as well", async ({ annotate }) => {
     const chunked = () => {
       let sent = 0;
       return new ReadableStream<Uint8Array>({
@@ -81,12 +87,14 @@ describe("request bodies have size limits", () => {
     for (const { service, path, guard } of postRoutes(stack)) {
       statuses[`${service} ${path}`] = await post(service, path, chunked(), validAuthorization(service, guard));
     }
+    await annotate(answered(statuses, 413));
     expect(statuses).toEqual(Object.fromEntries(Object.keys(statuses).map((route) => [route, 413])));
   });
 
-  it("refuses a 2 MB body from an anonymous caller before reading it (401)", async () => {
+  it("refuses a 2 MB body from an anonymous caller before reading it (401)", async ({ annotate }) => {
     const statuses: Record<string, number> = {};
     for (const { service, path } of postRoutes(stack)) statuses[`${service} ${path}`] = await post(service, path, bigJson(TWO_MB));
+    await annotate(answered(statuses, 401));
     expect(statuses).toEqual(Object.fromEntries(Object.keys(statuses).map((route) => [route, 401])));
   });
 

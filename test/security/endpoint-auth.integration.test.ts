@@ -38,8 +38,12 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
     return Object.fromEntries(entries);
   }
   const expectAll = (cases: Array<[string, unknown]>, status: number) => Object.fromEntries(cases.map(([name]) => [name, status]));
+  /** For the reliability report: how many of the cases got the status the test wants. */
+  const refusedWith = (got: Record<string, number>, status: number, what: string) =>
+    `${Object.keys(got).length} ${what} → ${Object.values(got).filter((s) => s === status).length} answered ${status}`;
 
-  it.each(SERVICE_NAMES)("the %s app serves exactly the routes this suite checks", (service) => {
+  it.for(SERVICE_NAMES)("the %s app serves exactly the routes this suite checks", async (service, { annotate }) => {
+    await annotate(`${listRoutes(services[service].app).length} routes served, ${Object.keys(ROUTE_GUARDS[service]).length} in the guard list`);
     expect(listRoutes(services[service].app)).toEqual(Object.keys(ROUTE_GUARDS[service]).sort());
   });
 
@@ -66,10 +70,12 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
         .map(([name, token]): [string, string] => [`an ID token ${name}`, `Bearer ${token}`]),
     ];
 
-    it.each(routesGuardedBy("api"))("$label refuses missing, wrong, forged and expired credentials with 401", async ({ service, method, pattern }) => {
+    it.for(routesGuardedBy("api"))("$label refuses missing, wrong, forged and expired credentials with 401", async ({ service, method, pattern }, { annotate }) => {
       const path = concretePath(pattern);
       const cases = wrongCredentials();
-      expect(await statuses(cases, (authorization) => call(service, method, path, authorization))).toEqual(expectAll(cases, 401));
+      const got = await statuses(cases, (authorization) => call(service, method, path, authorization));
+      await annotate(refusedWith(got, 401, "wrong credentials"));
+      expect(got).toEqual(expectAll(cases, 401));
       const refused = await call(service, method, path);
       expect(refused.wwwAuthenticate).toContain("Bearer");
       expect(refused.type).toContain("application/json");
@@ -135,7 +141,7 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
       }
     });
 
-    it.each(routesGuardedBy("push"))("$label refuses forged, expired and misdirected tokens with 403", async ({ service, method, pattern }) => {
+    it.for(routesGuardedBy("push"))("$label refuses forged, expired and misdirected tokens with 403", async ({ service, method, pattern }, { annotate }) => {
       const otherService = service === "loader" ? "trigger" : "loader";
       const cases: Array<[string, string | undefined]> = [
         ...forgedIdTokens(services.pushKey, pushAudience(service), CREDENTIALS.pushServiceAccount).map(([name, token]): [string, string] => [`a token ${name}`, `Bearer ${token}`]),
@@ -143,7 +149,9 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
         ["an API caller's genuine ID token", `Bearer ${signIdToken(services.apiKey, { aud: pushAudience(service), email: CREDENTIALS.apiServiceAccount })}`],
         ["the trigger's API token", `Bearer ${CREDENTIALS.apiToken}`],
       ];
-      expect(await statuses(cases, (authorization) => call(service, method, pattern, authorization, body))).toEqual(expectAll(cases, 403));
+      const got = await statuses(cases, (authorization) => call(service, method, pattern, authorization, body));
+      await annotate(refusedWith(got, 403, "forged or misdirected tokens"));
+      expect(got).toEqual(expectAll(cases, 403));
     });
 
     it.each(routesGuardedBy("push"))("$label accepts a genuine token (and acks a body that is not a message)", async ({ service, method, pattern }) => {
@@ -157,7 +165,7 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
   });
 
   describe("notifier staleness endpoint: its own bearer token", () => {
-    it("refuses missing, wrong and borrowed credentials with 401", async () => {
+    it("refuses missing, wrong and borrowed credentials with 401", async ({ annotate }) => {
       const pushToken = signIdToken(services.pushKey, { aud: pushAudience("notifier"), email: CREDENTIALS.pushServiceAccount });
       const cases: Array<[string, string | undefined]> = [
         ["no Authorization header", undefined],
@@ -167,7 +175,9 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
         ["the trigger's API token", `Bearer ${CREDENTIALS.apiToken}`],
         ["a genuine push token", `Bearer ${pushToken}`],
       ];
-      expect(await statuses(cases, (authorization) => call("notifier", "POST", "/v1/staleness-check", authorization))).toEqual(expectAll(cases, 401));
+      const got = await statuses(cases, (authorization) => call("notifier", "POST", "/v1/staleness-check", authorization));
+      await annotate(refusedWith(got, 401, "wrong credentials"));
+      expect(got).toEqual(expectAll(cases, 401));
       const query = `/v1/staleness-check?token=${encodeURIComponent(CREDENTIALS.notifierToken)}`;
       expect((await call("notifier", "POST", query)).status).toBe(401);
     });
@@ -183,8 +193,10 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
     expect(Object.keys(JSON.parse(response.text) as object).sort()).toEqual(["failed", "ok", "service"]);
   });
 
-  it("never logs a credential it refused or accepted", () => {
+  it("never logs a credential it refused or accepted", async ({ annotate }) => {
     const output = stack.logs.lines.join("\n");
+    const secrets = [CREDENTIALS.apiToken, CREDENTIALS.rotatedApiToken, CREDENTIALS.notifierToken, "api-token-that-was-never-issued", "eyJ"];
+    await annotate(`${stack.logs.lines.length} log lines scanned for ${secrets.length} credential patterns: ${secrets.filter((secret) => output.includes(secret)).length} found`);
     expect(stack.logs.lines.some((line) => line.includes("refused"))).toBe(true);
     for (const secret of [CREDENTIALS.apiToken, CREDENTIALS.rotatedApiToken, CREDENTIALS.notifierToken, "api-token-that-was-never-issued", "eyJ"]) {
       expect(output).not.toContain(secret);

@@ -192,7 +192,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
       expect(response.status).toBe(200);
     });
 
-    it("leaked none of it: not in any log line, email or status message", async () => {
+    it("leaked none of it: not in any log line, email or status message", async ({ annotate }) => {
       await bus.drain();
       const mails = await sink.parsed();
       // The scan means something only if the scenarios ran: every service spoke, emails went out.
@@ -235,6 +235,10 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
       // (A national spelling of a number exported without its leading 0 is the only kind not stored.)
       expect(loaded.filter((w) => occurs(table, w)).length / loaded.length).toBeGreaterThan(0.95);
       const leaks = outputs.flatMap(({ where, text }) => watched.filter((w) => occurs(text, w)).map((w) => `${w.what} "${w.text}" in ${where}`));
+      await annotate(
+        `${logs.lines.length} log lines, ${mails.length} emails, ${events.filter((event) => event.type === "sync-progress" || event.type === "sync-failed").length} status messages ` +
+          `scanned for ${watched.length} secrets and personal values: ${leaks.length} found`,
+      );
       expect(leaks).toEqual([]);
     });
   },

@@ -43,6 +43,10 @@ describe("production dependencies", () => {
       context.skip(reason);
     }
     const report = AuditReport.parse(parsed);
+    await context.annotate(
+      `${Object.keys(report.vulnerabilities).length} advisories in production dependencies: ` +
+        `${report.metadata.vulnerabilities.high} high, ${report.metadata.vulnerabilities.critical} critical`,
+    );
     const serious = Object.values(report.vulnerabilities)
       .filter((advisory) => advisory.severity === "high" || advisory.severity === "critical")
       .map((advisory) => `${advisory.name} (${advisory.severity}${advisory.range === undefined ? "" : `, ${advisory.range}`})`);

@@ -142,19 +142,24 @@ describe("object names from messages cannot escape their prefix", () => {
       event = makeEvent("csv-ready", nameCase.runId, { object, rows: 3 });
     });
 
-    it("is refused on its first delivery with INVALID_MESSAGE, permanent, table untouched", async () => {
+    it("is refused on its first delivery with INVALID_MESSAGE, permanent, table untouched", async ({ annotate }) => {
       const outcome = await deliver(event, 1);
       const failures = published.filter((e): e is EventOf<"sync-failed"> => e.type === "sync-failed" && e.runId === nameCase.runId);
+      await annotate(`delivery answered ${outcome}; sync-failed ${failures.map((e) => `${e.data.code} (retryable ${e.data.retryable})`).join(", ") || "none"}`);
       expect({ outcome, failures: failures.map((e) => e.data) }).toEqual({
         outcome: "ack",
         failures: [expect.objectContaining({ code: "INVALID_MESSAGE", retryable: false, destinationUntouched: true })],
       });
     });
 
-    it("never loads anything, on any delivery attempt", async () => {
+    it("never loads anything, on any delivery attempt", async ({ annotate }) => {
       // A traversal must have found bait to refuse, or this test would prove nothing.
       if (/\.\.|%2e/i.test(nameCase.name)) expect(baits).not.toEqual([]);
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) await deliver(event, attempt);
+      await annotate(
+        `${baits.length} bait file(s) planted; ${MAX_ATTEMPTS} deliveries → ` +
+          `${published.filter((e) => e.type === "sync-completed" && e.runId === nameCase.runId).length} sync-completed, ${await customerRows()} customer rows`,
+      );
       expect(published.filter((e) => e.type === "sync-completed" && e.runId === nameCase.runId)).toEqual([]);
       expect(await customerRows()).toBe(0);
       const processed = await db.sql`select message_key from crm_sync.processed_messages where run_id = ${nameCase.runId}`;

@@ -6,7 +6,7 @@ import { createTestDatabase, gate, postgresMissing, type TestDatabase } from "@c
 import { DATABASE_SESSION_SETTINGS } from "../src/database-settings.ts";
 import { BAD_EXPORT_NAMES, createCorpus, EMBEDDED, type BadExportName, type Corpus } from "./bad-exports/corpus.ts";
 import { portalExport } from "./bad-exports/portal-format.ts";
-import { startCsvReadyHarness, type CsvReadyHarness } from "./support/csv-ready-harness.ts";
+import { startCsvReadyHarness, type CsvReadyHarness, type LoadOutcome } from "./support/csv-ready-harness.ts";
 
 const postgresSkipped = gate("Postgres", await postgresMissing());
 const README = new URL("../README.md", import.meta.url);
@@ -76,6 +76,17 @@ function describeOutcome(outcome: Outcome): string {
   return `loaded: ${counts}; table ${outcome.table}`;
 }
 
+/** The report's wording of what a load did: the counts that are not zero, and whether the table moved. */
+function observed(outcome: LoadOutcome, tableUnchanged: boolean): string {
+  const table = tableUnchanged ? "table unchanged" : "table changed";
+  if (outcome.type === "sync-failed") return `refused: ${outcome.data.code}; ${table}`;
+  const counts = Object.entries(outcome.data.counts)
+    .filter(([key, value]) => key === "rows" || value > 0)
+    .map(([key, value]) => `${key} ${value}`)
+    .join(", ");
+  return `loaded: ${counts}; ${table}`;
+}
+
 /** Every customer row, exactly, plus the change log's length. */
 async function snapshot(db: Database): Promise<string> {
   const [row] = await db.sql`
@@ -120,17 +131,19 @@ describe.skipIf(postgresSkipped)("bad exports loaded over a good base (Postgres)
     await closeBase();
   });
 
-  it("starts from a base in the portal's exact format", () => {
+  it("starts from a base in the portal's exact format", async ({ annotate }) => {
+    await annotate(`base: ${corpus.base.length} customers, ${corpus.baseBytes.length} bytes`);
     expect(portalExport(corpus.base).equals(corpus.baseBytes)).toBe(true);
   });
 
-  it.each(BAD_EXPORT_NAMES)("%s", async (name) => {
+  it.for(BAD_EXPORT_NAMES)("%s", async (name, { annotate }) => {
     if ((await snapshot(db)) !== baseline) {
       await closeBase();
       await openBase();
     }
     const expected = OUTCOMES[name];
     const outcome = await harness.load(`bad-export-${++runs}`, await corpus.build(name));
+    await annotate(observed(outcome, (await snapshot(db)) === baseline));
 
     if ("refused" in expected) {
       expect(outcome).toMatchObject({ type: "sync-failed", data: { code: expected.refused, destinationUntouched: true } });
@@ -146,24 +159,28 @@ describe.skipIf(postgresSkipped)("bad exports loaded over a good base (Postgres)
     else expect(await snapshot(db)).not.toBe(baseline);
   });
 
-  it("stores embedded quotes, line breaks and commas exactly as exported", async () => {
+  it("stores embedded quotes, line breaks and commas exactly as exported", async ({ annotate }) => {
     await closeBase();
     await openBase();
     await harness.load(`bad-export-${++runs}`, await corpus.build("embedded quotes, line breaks and commas"));
+    let stored = 0;
     for (const patch of EMBEDDED) {
       const [found] = await db.sql<Array<{ n: number }>>`
         select count(*)::integer as n from backoffice.customers
         where (${patch.address ?? null}::text is null or address = ${patch.address ?? null})
           and (${patch.customer ?? null}::text is null or customer_name = ${patch.customer ?? null})`;
+      if (found?.n === 1) stored += 1;
       expect(found?.n).toBe(1);
     }
+    await annotate(`${stored} of ${EMBEDDED.length} patched customers stored verbatim`);
   });
 });
 
 describe("the README's bad-export table", () => {
-  it("documents the same outcome for every case", async () => {
+  it("documents the same outcome for every case", async ({ annotate }) => {
     const readme = await readFile(README, "utf8");
     const missing = BAD_EXPORT_NAMES.map((name) => `| ${name} | ${describeOutcome(OUTCOMES[name])} |`).filter((row) => !readme.includes(row));
+    await annotate(`${BAD_EXPORT_NAMES.length - missing.length} of ${BAD_EXPORT_NAMES.length} outcomes in services/loader/README.md`);
     expect(missing).toEqual([]);
   });
 });

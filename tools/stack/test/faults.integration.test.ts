@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { openDatabase, type Database } from "@crm-sync/db";
 import { chromiumMissing, gate, postgresMissing, pubsubEmulatorMissing, waitFor } from "@crm-sync/testing";
 import { createTriggerClient, type RunView, type TriggerClient } from "@crm-sync/trigger-client";
@@ -19,6 +19,7 @@ const CASE_TIMEOUT_MS = 120_000;
 const PORTAL_PASSWORD = `faults-${randomBytes(6).toString("hex")}`;
 
 type Expected = { status: "succeeded" } | { status: "failed"; code: string };
+type Annotate = TestContext["annotate"];
 
 describe.skipIf(skip)("fault injection on the multi-process stack: every crash or outage ends consistent", () => {
   let stack: RunningStack;
@@ -81,8 +82,16 @@ describe.skipIf(skip)("fault injection on the multi-process stack: every crash o
    * One sync with a fault injected while it runs, then the invariants: the run is final in the
    * ledger with the expected outcome, exactly one sync-completed or one classified sync-failed
    * was published, the customer table equals the last good export, and exactly `emails` emails.
+   * What it observed goes into the reliability report through `annotate`, before the checks, so
+   * a failing case shows it too.
    */
-  async function exercise(expected: Expected, emails: number, fault: (runId: string) => Promise<void>, settleTimeoutMs?: number): Promise<RunView> {
+  async function exercise(
+    annotate: Annotate,
+    expected: Expected,
+    emails: number,
+    fault: (runId: string) => Promise<void>,
+    settleTimeoutMs?: number,
+  ): Promise<RunView> {
     if (expected.status === "succeeded") {
       portalCount = portalCount === SMALL ? LARGE : SMALL;
       await setPortal({ count: portalCount });
@@ -101,6 +110,18 @@ describe.skipIf(skip)("fault injection on the multi-process stack: every crash o
     if (emails > 0) await waitFor(async () => (await stack.mail()).length >= mailBefore + emails, { what: "the alert email" });
 
     const table = await activeCustomerDigest(db);
+    const wanted = expected.status === "succeeded" ? reference.get(portalCount) : lastGood;
+    const sameTable = table.active === wanted?.active && table.digest === wanted.digest;
+    const failedCodes = tap.failed(run.runId).map((failure) => failure.code);
+    await annotate(
+      [
+        `run ${finished.status}${finished.error === null ? "" : ` (${finished.error.code})`}`,
+        `table ${table.active} active, ${sameTable ? "equal to" : "NOT equal to"} ${expected.status === "succeeded" ? `the clean load of the ${portalCount}-customer export` : "the last good export"}`,
+        `sync-completed ×${tap.completed(run.runId)}`,
+        `sync-failed ${failedCodes.length === 0 ? "none" : failedCodes.join(", ")}`,
+        `emails ${(await stack.mail()).length - mailBefore}`,
+      ].join("; "),
+    );
     if (expected.status === "succeeded") {
       expect(finished).toMatchObject({ status: "succeeded", counts: { rows: portalCount, rejected: 0 } });
       expect(table).toEqual(reference.get(portalCount));
@@ -144,17 +165,17 @@ describe.skipIf(skip)("fault injection on the multi-process stack: every crash o
     await stack?.stop();
   });
 
-  it("kill -9 the scraper while it logs in: redelivered, one success", { timeout: CASE_TIMEOUT_MS }, async () => {
-    await exercise({ status: "succeeded" }, 0, async (runId) => {
+  it("kill -9 the scraper while it logs in: redelivered, one success", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
+    await exercise(annotate, { status: "succeeded" }, 0, async (runId) => {
       await probes.stageReached(runId, ["scraping"]);
       await restartAfterKill("scraper");
     });
   });
 
-  it("kill -9 the scraper while the portal prepares the export", { timeout: CASE_TIMEOUT_MS }, async () => {
+  it("kill -9 the scraper while the portal prepares the export", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
     await setPortal({ exportDelayMs: 2_000 });
     try {
-      await exercise({ status: "succeeded" }, 0, async (runId) => {
+      await exercise(annotate, { status: "succeeded" }, 0, async (runId) => {
         await probes.messageShown(runId, "Exporting customers");
         await restartAfterKill("scraper");
       });
@@ -163,8 +184,8 @@ describe.skipIf(skip)("fault injection on the multi-process stack: every crash o
     }
   });
 
-  it("kill -9 the scraper after the download, before the upload", { timeout: CASE_TIMEOUT_MS }, async () => {
-    await exercise({ status: "succeeded" }, 0, async (runId) => {
+  it("kill -9 the scraper after the download, before the upload", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
+    await exercise(annotate, { status: "succeeded" }, 0, async (runId) => {
       // The blob store refuses the upload until the kill, so the scraper is caught holding a
       // downloaded export that is not stored yet.
       await probes.stageReached(runId, ["scraping"]);
@@ -177,8 +198,8 @@ describe.skipIf(skip)("fault injection on the multi-process stack: every crash o
     });
   });
 
-  it("the blob store answers 503 to the upload, then recovers", { timeout: CASE_TIMEOUT_MS }, async () => {
-    await exercise({ status: "succeeded" }, 0, async (runId) => {
+  it("the blob store answers 503 to the upload, then recovers", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
+    await exercise(annotate, { status: "succeeded" }, 0, async (runId) => {
       // After "scraping" the scraper's next requests are the upload's.
       await probes.stageReached(runId, ["scraping"]);
       stack.gcs.failNext(3, 503);
@@ -186,22 +207,22 @@ describe.skipIf(skip)("fault injection on the multi-process stack: every crash o
     });
   });
 
-  it("kill -9 the scraper after the upload, before csv-ready is published", { timeout: CASE_TIMEOUT_MS }, async () => {
-    await exercise({ status: "succeeded" }, 0, async (runId) => {
+  it("kill -9 the scraper after the upload, before csv-ready is published", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
+    await exercise(annotate, { status: "succeeded" }, 0, async (runId) => {
       await exportStored(runId);
       await restartAfterKill("scraper");
     });
   });
 
-  it("kill -9 the loader while it parses", { timeout: CASE_TIMEOUT_MS }, async () => {
-    await exercise({ status: "succeeded" }, 0, async (runId) => {
+  it("kill -9 the loader while it parses", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
+    await exercise(annotate, { status: "succeeded" }, 0, async (runId) => {
       await probes.stageReached(runId, ["parsing"]);
       await restartAfterKill("loader");
     });
   });
 
-  it("Postgres goes away inside the load transaction, then comes back", { timeout: CASE_TIMEOUT_MS }, async () => {
-    await exercise({ status: "succeeded" }, 0, async () => {
+  it("Postgres goes away inside the load transaction, then comes back", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
+    await exercise(annotate, { status: "succeeded" }, 0, async () => {
       const failures = await probes.logLines("loader", '"load failed"');
       await insideLoadTransaction();
       stack.db?.cut();
@@ -209,22 +230,22 @@ describe.skipIf(skip)("fault injection on the multi-process stack: every crash o
     });
   });
 
-  it("kill -9 the loader after the commit, before it acks", { timeout: CASE_TIMEOUT_MS }, async () => {
-    await exercise({ status: "succeeded" }, 0, async (runId) => {
+  it("kill -9 the loader after the commit, before it acks", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
+    await exercise(annotate, { status: "succeeded" }, 0, async (runId) => {
       await probes.loadCommitted(runId);
       await restartAfterKill("loader");
     });
   });
 
-  it("kill -9 the trigger during a run: the ledger catches up from redeliveries", { timeout: CASE_TIMEOUT_MS }, async () => {
-    await exercise({ status: "succeeded" }, 0, async (runId) => {
+  it("kill -9 the trigger during a run: the ledger catches up from redeliveries", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
+    await exercise(annotate, { status: "succeeded" }, 0, async (runId) => {
       await probes.stageReached(runId, ["scraping"]);
       await restartAfterKill("trigger");
     });
   });
 
-  it("Postgres is down when the load starts (DB_UNAVAILABLE retried), then restored", { timeout: CASE_TIMEOUT_MS }, async () => {
-    await exercise({ status: "succeeded" }, 0, async (runId) => {
+  it("Postgres is down when the load starts (DB_UNAVAILABLE retried), then restored", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
+    await exercise(annotate, { status: "succeeded" }, 0, async (runId) => {
       const failures = await probes.logLines("loader", '"load failed"');
       await exportStored(runId);
       stack.db?.cut();
@@ -232,58 +253,63 @@ describe.skipIf(skip)("fault injection on the multi-process stack: every crash o
     });
   });
 
-  it("SMTP is down when the failure email goes out, then up: one email", { timeout: CASE_TIMEOUT_MS }, async () => {
+  it("SMTP is down when the failure email goes out, then up: one email", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
     await setPortal({ password: "a-password-nobody-told-us" });
     await stack.smtp.down();
-    await exercise({ status: "failed", code: "PORTAL_AUTH_FAILED" }, 1, async (runId) => {
+    await exercise(annotate, { status: "failed", code: "PORTAL_AUTH_FAILED" }, 1, async (runId) => {
       await probes.emailHeldBack(runId);
       await stack.smtp.up();
     });
   });
 
-  it("the blob store answers 503 when the loader reads the export, then recovers: one recovery email", { timeout: CASE_TIMEOUT_MS }, async () => {
+  it("the blob store answers 503 when the loader reads the export, then recovers: one recovery email", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
     await setPortal({ password: PORTAL_PASSWORD });
-    await exercise({ status: "succeeded" }, 1, async (runId) => {
+    await exercise(annotate, { status: "succeeded" }, 1, async (runId) => {
       await exportStored(runId);
       stack.gcs.failNext(2, 503);
       await probes.stageReached(runId, ["committing"]);
     });
   });
 
-  it("a permanent failure with the notifier killed before it acks: one email", { timeout: CASE_TIMEOUT_MS }, async () => {
+  it("a permanent failure with the notifier killed before it acks: one email", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
     await setPortal({ password: "another-password-nobody-told-us" });
-    await exercise({ status: "failed", code: "PORTAL_AUTH_FAILED" }, 1, async (runId) => {
+    await exercise(annotate, { status: "failed", code: "PORTAL_AUTH_FAILED" }, 1, async (runId) => {
       await probes.emailSent(runId);
       await restartAfterKill("notifier");
     });
   });
 
-  it("kill -9 the notifier as the load commits: sync-completed is redelivered, one recovery email", { timeout: CASE_TIMEOUT_MS }, async () => {
+  it("kill -9 the notifier as the load commits: sync-completed is redelivered, one recovery email", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
     await setPortal({ password: PORTAL_PASSWORD });
-    await exercise({ status: "succeeded" }, 1, async (runId) => {
+    await exercise(annotate, { status: "succeeded" }, 1, async (runId) => {
       await probes.loadCommitted(runId);
       await restartAfterKill("notifier");
     });
   });
 
-  it("afterwards: each run published exactly one outcome and nothing else was emailed", async () => {
+  it("afterwards: each run published exactly one outcome and nothing else was emailed", async ({ annotate }) => {
+    const published = [...outcomes.keys()].map((runId) => tap.completed(runId) + tap.failed(runId).length);
+    const [open] = await db.sql<Array<{ n: number }>>`select count(*)::int as n from crm_sync.runs where status in ('queued', 'running')`;
+    await annotate(
+      `${outcomes.size} runs, ${published.filter((n) => n === 1).length} with exactly one outcome published; ${(await stack.mail()).length} emails for ${emailsSoFar} due; ${open?.n} runs left open`,
+    );
     for (const [runId, expected] of outcomes) {
       if (expected.status === "succeeded") expect({ runId, completed: tap.completed(runId), failed: tap.failed(runId).length }).toEqual({ runId, completed: 1, failed: 0 });
       else expect({ runId, completed: tap.completed(runId), failed: tap.failed(runId).length }).toEqual({ runId, completed: 0, failed: 1 });
     }
     expect(await stack.mail()).toHaveLength(emailsSoFar);
-    const [open] = await db.sql<Array<{ n: number }>>`select count(*)::int as n from crm_sync.runs where status in ('queued', 'running')`;
     expect(open?.n).toBe(0);
   });
 
   // The dead sender's lease (15 s) outlives this stack's short redelivery policy, so the event
   // dead-letters; the notifier sees its email is queued, keeps flushing, and sends no DEAD LETTER
   // alert. Runs last because the held email is sent late, into whatever case would follow.
-  it("kill -9 the notifier while it sends the failure email: one email, no dead-letter alert", { timeout: CASE_TIMEOUT_MS }, async () => {
+  it("kill -9 the notifier while it sends the failure email: one email, no dead-letter alert", { timeout: CASE_TIMEOUT_MS }, async ({ annotate }) => {
     await setPortal({ password: "yet-another-password-nobody-told-us" });
     const connections = stack.smtp.connections;
     stack.smtp.stall();
     await exercise(
+      annotate,
       { status: "failed", code: "PORTAL_AUTH_FAILED" },
       1,
       async () => {

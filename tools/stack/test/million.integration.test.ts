@@ -25,7 +25,7 @@ describe.skipIf(skip)("a 1,000,000-customer export end to end on the multi-proce
     await stack?.stop();
   });
 
-  it("scrapes, stores and loads every customer with the loader's memory flat", { timeout: 600_000 }, async () => {
+  it("scrapes, stores and loads every customer with the loader's memory flat", { timeout: 600_000 }, async ({ annotate }) => {
     const client = createTriggerClient({ baseUrl: stack.info.apiUrl, token: stack.info.apiToken });
     const { run } = await client.requestSync();
     const finished = await client.waitForRun(run.runId, { intervalMs: 1_000, timeoutMs: 540_000 });
@@ -37,7 +37,12 @@ describe.skipIf(skip)("a 1,000,000-customer export end to end on the multi-proce
     const [row] = await db.sql<Array<{ n: number }>>`select count(*)::int as n from backoffice.customers where deleted_at is null`;
     expect(row?.n).toBe(counts.inserted);
     const loaderPeak = await stack.peakRssMb("loader");
-    process.stderr.write(`[1M e2e] loader peak RSS ${loaderPeak.toFixed(0)} MB, scraper ${(await stack.peakRssMb("scraper")).toFixed(0)} MB, run ${finished.durationMs} ms\n`);
+    const scraperPeak = await stack.peakRssMb("scraper");
+    process.stderr.write(`[1M e2e] loader peak RSS ${loaderPeak.toFixed(0)} MB, scraper ${scraperPeak.toFixed(0)} MB, run ${finished.durationMs} ms\n`);
+    await annotate(
+      `run ${finished.status} in ${((finished.durationMs ?? 0) / 1000).toFixed(1)} s; rows ${counts.rows}, inserted ${counts.inserted}, rejected ${counts.rejected}; ` +
+        `${row?.n} active in the table; loader peak RSS ${loaderPeak.toFixed(0)} MB (limit ${LOADER_PEAK_RSS_MB}), scraper ${scraperPeak.toFixed(0)} MB`,
+    );
     expect(loaderPeak).toBeLessThan(LOADER_PEAK_RSS_MB);
   });
 });
