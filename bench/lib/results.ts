@@ -80,6 +80,10 @@ export const TargetCheck = z.object({
 });
 export type TargetCheck = z.infer<typeof TargetCheck>;
 
+/** Wall time of a Node process that only connects to Postgres and runs `select 1`, per network. */
+export const ProcessFloor = z.object({ loopback: Summary, "proxy-20ms": Summary });
+export type ProcessFloor = z.infer<typeof ProcessFloor>;
+
 export const BenchResults = z.object({
   version: z.literal(1),
   mode: z.enum(["full", "quick"]),
@@ -88,6 +92,8 @@ export const BenchResults = z.object({
   machine: Machine,
   /** Round trip through the latency proxy, measured with `select 1` before the proxied runs. */
   proxyRttMs: Summary.nullable(),
+  /** The least any Node loader process can take (bench/baseline/connect-only.ts). */
+  processFloorMs: ProcessFloor,
   load: z.array(LoadEntry),
   scrape: z.array(ScrapeEntry),
   endToEnd: z.array(EndToEndEntry),

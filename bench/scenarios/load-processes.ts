@@ -1,10 +1,22 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { lastJsonLine, measureProcess, type ProcessMeasurement } from "../lib/measure.ts";
 
 const NODE = process.execPath;
+
+/** How the loader's image runs Node (docker/node-service.Dockerfile; a test keeps the two equal). */
+export const LOADER_NODE_OPTIONS = "--max-semi-space-size=8";
+
+/**
+ * Both sides run with Node's on-disk compile cache, as on a machine that runs them every day:
+ * module compilation is start-up cost neither would pay twice. One directory per bench run.
+ */
+const COMPILE_CACHE = { NODE_COMPILE_CACHE: join(tmpdir(), `crm-sync-bench-compile-cache-${process.pid}`) };
 const LOAD_FILE = fileURLToPath(new URL("../../services/loader/bench/load-file.ts", import.meta.url));
 const SEED_LOAD = fileURLToPath(new URL("../baseline/seed-load.ts", import.meta.url));
+const CONNECT_ONLY = fileURLToPath(new URL("../baseline/connect-only.ts", import.meta.url));
 
 const LoaderOutput = z.object({
   status: z.literal("loaded"),
@@ -38,15 +50,22 @@ function succeeded(what: string, measurement: ProcessMeasurement): ProcessMeasur
  * untimed priming load: a deployed loader checks migrations once at start-up, not per load.
  */
 export async function runLoader(file: string, databaseUrl: string, runId: string, migrate = false): Promise<TimedProcess<LoaderOutput>> {
-  const env = { ...process.env, DATABASE_URL: databaseUrl, MIGRATE_ON_START: String(migrate) };
+  const env = { ...process.env, ...COMPILE_CACHE, NODE_OPTIONS: LOADER_NODE_OPTIONS, DATABASE_URL: databaseUrl, MIGRATE_ON_START: String(migrate) };
   const measured = succeeded("the loader", await measureProcess(NODE, [LOAD_FILE, file, runId], env));
   return { wallMs: measured.wallMs, peakRssMb: measured.peakRssMb, output: LoaderOutput.parse(lastJsonLine(measured)) };
 }
 
 /** The seed's method as its own process: bench/baseline/seed-load.ts. */
 export async function runBaseline(file: string, databaseUrl: string): Promise<TimedProcess<BaselineOutput>> {
-  const measured = succeeded("the baseline", await measureProcess(NODE, [SEED_LOAD, file, databaseUrl]));
+  const measured = succeeded("the baseline", await measureProcess(NODE, [SEED_LOAD, file, databaseUrl], { ...process.env, ...COMPILE_CACHE }));
   return { wallMs: measured.wallMs, peakRssMb: measured.peakRssMb, output: BaselineOutput.parse(lastJsonLine(measured)) };
+}
+
+/** The floor: a Node process that only connects and runs `select 1` (bench/baseline/connect-only.ts). */
+export async function runConnectOnly(databaseUrl: string): Promise<number> {
+  const measured = succeeded("connect-only", await measureProcess(NODE, [CONNECT_ONLY, databaseUrl], { ...process.env, ...COMPILE_CACHE }));
+  z.object({ one: z.literal(1) }).parse(lastJsonLine(measured));
+  return measured.wallMs;
 }
 
 /** Customer rows a load wrote, by its own account. */

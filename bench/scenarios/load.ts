@@ -3,9 +3,9 @@ import { startLatencyProxy, type LatencyProxy } from "../lib/latency-proxy.ts";
 import { repeat, summarizeBy, type RepeatPlan } from "../lib/repeat.ts";
 import { currentLoad } from "../lib/machine.ts";
 import { roundTripsMs } from "../lib/postgres-databases.ts";
-import type { LoadEntry } from "../lib/results.ts";
+import type { LoadEntry, ProcessFloor } from "../lib/results.ts";
 import { summarize, type Summary } from "../lib/stats.ts";
-import { rowsWrittenByBaseline, rowsWrittenByLoader, runBaseline, runLoader } from "./load-processes.ts";
+import { rowsWrittenByBaseline, rowsWrittenByLoader, runBaseline, runConnectOnly, runLoader } from "./load-processes.ts";
 import { primePglite, primePostgres, type PrimedStore } from "./load-stores.ts";
 
 export interface LoadSizePlan extends RepeatPlan {
@@ -35,7 +35,11 @@ export interface LoadResults {
   entries: LoadEntry[];
   /** `select 1` round trips through the proxy, proving what it adds. */
   proxyRttMs: Summary;
+  /** A Node process that only connects and runs `select 1`: no loader can take less. */
+  processFloorMs: ProcessFloor;
 }
+
+const FLOOR_RUNS: RepeatPlan = { warmups: 1, repetitions: 5 };
 
 type Network = LoadEntry["network"];
 type Progress = (message: string) => void;
@@ -129,6 +133,9 @@ export async function benchLoads(plan: LoadPlan, progress: Progress): Promise<Lo
   try {
     const proxyRttMs = summarize(await roundTripsMs(viaProxy(plan.postgresUrl, proxy), 20));
     progress(`latency proxy: select 1 takes ${proxyRttMs.median.toFixed(1)} ms (median of 20)`);
+    const floor = async (url: string) => summarizeBy((await repeat(FLOOR_RUNS, () => runConnectOnly(url))).samples, (ms) => ms);
+    const processFloorMs = { loopback: await floor(plan.postgresUrl), "proxy-20ms": await floor(viaProxy(plan.postgresUrl, proxy)) };
+    progress(`process floor (connect + select 1): ${processFloorMs.loopback.median.toFixed(0)} ms on loopback, ${processFloorMs["proxy-20ms"].median.toFixed(0)} ms through the proxy`);
     for (const size of plan.sizes) {
       progress(`preparing ${size.rows} rows`);
       const base = await exportFile(plan.dataDir, size.rows, 0);
@@ -168,7 +175,7 @@ export async function benchLoads(plan: LoadPlan, progress: Progress): Promise<Lo
         await pglite?.dispose();
       }
     }
-    return { entries, proxyRttMs };
+    return { entries, proxyRttMs, processFloorMs };
   } finally {
     await proxy.close();
   }

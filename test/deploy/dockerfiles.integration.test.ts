@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { LOADER_NODE_OPTIONS } from "../../bench/scenarios/load-processes.ts";
 import { CLOUD_SERVICES } from "../../infra/model/cloud-services.ts";
 import { loadCompose, ROOT } from "./compose-file.ts";
 
@@ -50,6 +51,10 @@ describe("docker/node-service.Dockerfile", () => {
     expect(file.text).toContain("--omit=dev");
     expect(file.text).toMatch(/^USER node$/m);
     expect(file.text).toMatch(/^HEALTHCHECK .*\/healthz/m);
+  });
+
+  it("runs Node with the options the benchmark measured the loader with", () => {
+    expect(file.text).toMatch(new RegExp(`^ENV NODE_OPTIONS=${LOADER_NODE_OPTIONS}$`, "m"));
   });
 
   it.each(CLOUD_SERVICES.filter((s) => s.dockerfile === "docker/node-service.Dockerfile").map((s) => s.service))(

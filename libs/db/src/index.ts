@@ -3,6 +3,8 @@ export type { OpenDatabaseOptions } from "./open-database.ts";
 export { migrate } from "./migrate.ts";
 export type { MigrateOptions } from "./migrate.ts";
 export { toDbError } from "./db-errors.ts";
+export { jsonbLiteral, sqlLiteral } from "./sql-literal.ts";
+export { inTransaction } from "./transaction.ts";
 export { parseDatabaseUrl } from "./database-url.ts";
 export type { DatabaseTarget } from "./database-url.ts";
 export { DEFAULT_MIGRATIONS_DIR } from "./migration-files.ts";

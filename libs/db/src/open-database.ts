@@ -4,6 +4,7 @@ import type { Database } from "./types.ts";
 import { parseDatabaseUrl } from "./database-url.ts";
 import { startPgliteServer } from "./pglite-server.ts";
 import { toDbError } from "./db-errors.ts";
+import { noDelaySocket } from "./no-delay-socket.ts";
 
 export interface OpenDatabaseOptions {
   /** Pool size for a Postgres server (default 10). PGlite always uses one connection. */
@@ -25,6 +26,10 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
     const sql = postgres(target.url, {
       ...clientOptions(options),
       max: options.max ?? 10,
+      // postgres.js otherwise asks the server for its array types before the first query of
+      // every connection: a round trip each process start. No statement of ours sends or reads
+      // a Postgres array (the PGlite staging path does, on PGlite, which keeps the lookup).
+      fetch_types: false,
       // A transaction pooler hands each transaction to any server connection, where a
       // statement prepared on another one does not exist.
       ...(target.transactionPooler ? { prepare: false } : {}),
@@ -64,11 +69,13 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
 }
 
 function clientOptions(options: OpenDatabaseOptions): Options<{}> {
-  return {
+  const client: Options<{}> & { socket: typeof noDelaySocket } = {
     connect_timeout: options.connectTimeoutSeconds ?? 10,
     onnotice: () => {},
+    socket: noDelaySocket,
     ...(options.connection === undefined ? {} : { connection: options.connection }),
   };
+  return client;
 }
 
 /**

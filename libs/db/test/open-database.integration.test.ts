@@ -3,7 +3,7 @@ import postgres from "postgres";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isSyncError } from "@crm-sync/errors";
 import { createTestDatabase, freePort, gate, postgresMissing, waitFor, type TestDatabase } from "@crm-sync/testing";
-import { openDatabase, toDbError, type Database } from "../src/index.ts";
+import { openDatabase, sqlLiteral, toDbError, type Database } from "../src/index.ts";
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return await promise.then(
@@ -121,6 +121,22 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("openDatabase on Post
       expect(error.retryable).toBe(true);
     } finally {
       await admin.end();
+      await db.close();
+    }
+  });
+
+  it("reads literals back exactly, whatever standard_conforming_strings says", async () => {
+    const db = await openDatabase(database.url, { max: 1 });
+    const hostile = ["O'Brien", "back\\slash", "\\'; drop table crm_sync.runs; --", "''", "$$ dollar $$", "tab\tnewline\n", "ไทย 😀", ""];
+    try {
+      for (const setting of ["on", "off"]) {
+        await db.sql.unsafe(`set standard_conforming_strings = ${setting}`);
+        for (const value of hostile) {
+          const [row] = await db.sql.unsafe<Array<{ value: string }>>(`select ${sqlLiteral(value)}::text as value`);
+          expect({ setting, value: row?.value }).toEqual({ setting, value });
+        }
+      }
+    } finally {
       await db.close();
     }
   });

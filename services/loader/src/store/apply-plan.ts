@@ -1,4 +1,5 @@
-import type { TransactionSql } from "postgres";
+import type { Sql } from "postgres";
+import { sqlLiteral } from "@crm-sync/db";
 
 const CONTENT_COLUMNS = [
   "store",
@@ -25,55 +26,56 @@ const SET_CONTENT = CONTENT_COLUMNS.map((column) => `${column} = s.${column}`).j
 /**
  * Writes `loader_plan` to backoffice.customers and logs every change in
  * crm_sync.customer_changes. Only planned rows are touched: an unchanged snapshot writes none.
- * The change log reads the old values before the update overwrites them.
+ * The change log reads the old values before the update overwrites them: the statements run in
+ * the order given: `execute()` sends each now, in this order, rather than when awaited. They go
+ * out together (pipelined, one round trip), and the caller can add its own to the same trip.
  */
-export async function applyPlan(tx: TransactionSql, runId: string): Promise<void> {
-  await tx.unsafe(
-    `insert into crm_sync.customer_changes (run_id, customer_id, customer_key, kind, before, after)
-     select $1, c.id, s.customer_key, case p.kind when 'revive' then 'revive' else 'update' end,
-            ${contentJson("c")} || jsonb_build_object('customer_key', c.customer_key, 'deleted_at', c.deleted_at),
-            ${contentJson("s")} || jsonb_build_object('customer_key', s.customer_key)
-     from loader_plan p
-     join backoffice.customers c on c.id = p.customer_id
-     join loader_staging s on s.row_no = p.row_no
-     where p.kind in ('update', 'rekey', 'revive')`,
-    [runId],
-  );
-  await tx.unsafe(
-    `update backoffice.customers c
-     set ${SET_CONTENT}, customer_key = s.customer_key, phone_normalized = s.phone_normalized, row_hash = s.row_hash,
-         deleted_at = null, batch_id = $1, update_time = now(), updated_at = now()
-     from loader_plan p join loader_staging s on s.row_no = p.row_no
-     where p.customer_id = c.id and p.kind in ('update', 'rekey', 'revive')`,
-    [runId],
-  );
-  await tx.unsafe(
-    `with inserted as (
-       insert into backoffice.customers
-         (${CONTENT_COLUMNS.join(", ")}, customer_key, phone_normalized, row_hash, first_seen_run, batch_id, update_time)
-       select ${CONTENT_COLUMNS.map((column) => `s.${column}`).join(", ")}, s.customer_key, s.phone_normalized, s.row_hash, $1, $1, now()
-       from loader_plan p join loader_staging s on s.row_no = p.row_no
-       where p.kind = 'insert'
-       returning *
-     )
-     insert into crm_sync.customer_changes (run_id, customer_id, customer_key, kind, before, after)
-     select $1, i.id, i.customer_key, 'insert', null, ${contentJson("i")} || jsonb_build_object('customer_key', i.customer_key)
-     from inserted i`,
-    [runId],
-  );
-  await tx.unsafe(
-    `with deleted as (
-       update backoffice.customers c
-       set deleted_at = now(), batch_id = $1, update_time = now(), updated_at = now()
+export function applyPlan(tx: Sql, runId: string): Promise<unknown> {
+  const run = sqlLiteral(runId);
+  return Promise.all([
+      tx.unsafe(
+      `insert into crm_sync.customer_changes (run_id, customer_id, customer_key, kind, before, after)
+       select ${run}, c.id, s.customer_key, case p.kind when 'revive' then 'revive' else 'update' end,
+              ${contentJson("c")} || jsonb_build_object('customer_key', c.customer_key, 'deleted_at', c.deleted_at),
+              ${contentJson("s")} || jsonb_build_object('customer_key', s.customer_key)
        from loader_plan p
-       where p.kind = 'soft_delete' and p.customer_id = c.id
-       returning c.*
-     )
-     insert into crm_sync.customer_changes (run_id, customer_id, customer_key, kind, before, after)
-     select $1, d.id, d.customer_key, 'soft_delete',
-            ${contentJson("d")} || jsonb_build_object('customer_key', d.customer_key),
-            jsonb_build_object('deleted_at', d.deleted_at)
-     from deleted d`,
-    [runId],
-  );
+       join backoffice.customers c on c.id = p.customer_id
+       join loader_staging s on s.row_no = p.row_no
+       where p.kind in ('update', 'rekey', 'revive')`,
+    ).execute(),
+      tx.unsafe(
+      `update backoffice.customers c
+       set ${SET_CONTENT}, customer_key = s.customer_key, phone_normalized = s.phone_normalized, row_hash = s.row_hash,
+           deleted_at = null, batch_id = ${run}, update_time = now(), updated_at = now()
+       from loader_plan p join loader_staging s on s.row_no = p.row_no
+       where p.customer_id = c.id and p.kind in ('update', 'rekey', 'revive')`,
+    ).execute(),
+      tx.unsafe(
+      `with inserted as (
+         insert into backoffice.customers
+           (${CONTENT_COLUMNS.join(", ")}, customer_key, phone_normalized, row_hash, first_seen_run, batch_id, update_time)
+         select ${CONTENT_COLUMNS.map((column) => `s.${column}`).join(", ")}, s.customer_key, s.phone_normalized, s.row_hash, ${run}, ${run}, now()
+         from loader_plan p join loader_staging s on s.row_no = p.row_no
+         where p.kind = 'insert'
+         returning *
+       )
+       insert into crm_sync.customer_changes (run_id, customer_id, customer_key, kind, before, after)
+       select ${run}, i.id, i.customer_key, 'insert', null, ${contentJson("i")} || jsonb_build_object('customer_key', i.customer_key)
+       from inserted i`,
+    ).execute(),
+      tx.unsafe(
+      `with deleted as (
+         update backoffice.customers c
+         set deleted_at = now(), batch_id = ${run}, update_time = now(), updated_at = now()
+         from loader_plan p
+         where p.kind = 'soft_delete' and p.customer_id = c.id
+         returning c.*
+       )
+       insert into crm_sync.customer_changes (run_id, customer_id, customer_key, kind, before, after)
+       select ${run}, d.id, d.customer_key, 'soft_delete',
+              ${contentJson("d")} || jsonb_build_object('customer_key', d.customer_key),
+              jsonb_build_object('deleted_at', d.deleted_at)
+       from deleted d`,
+    ).execute(),
+  ]);
 }

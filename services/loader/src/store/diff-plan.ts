@@ -1,4 +1,4 @@
-import type { TransactionSql } from "postgres";
+import type { Sql } from "postgres";
 
 /**
  * Builds `loader_plan`: one row per change the load would make, computed set-based from the
@@ -11,9 +11,12 @@ import type { TransactionSql } from "postgres";
  *   unique on its side) is the same customer with a new number: a rekey, i.e. an update;
  * - the other new keys are inserts and the other vanished active keys soft-deletes.
  * Window counts, not correlated subqueries: the latter took seconds at 100k rows.
+ * The planner needs to know how many staged rows there are and how many keys repeat; a full
+ * ANALYZE of every column took 200 ms at 100k rows, a small sample of the key 10 ms.
  */
 const BUILD_PLAN = `
-  analyze loader_staging;
+  set local default_statistics_target = 10;
+  analyze loader_staging (customer_key);
   update loader_staging s set rejected = true
     from (select customer_key from loader_staging group by customer_key having count(*) > 1) d
     where s.customer_key = d.customer_key and not s.rejected;
@@ -63,18 +66,20 @@ export interface PlanTotals {
   softDeleted: number;
 }
 
-export async function buildPlan(tx: TransactionSql): Promise<PlanTotals> {
-  await tx.unsafe(BUILD_PLAN);
-  const [totals] = await tx<PlanTotals[]>`
-    select
-      (select count(*) from loader_staging)::integer as staged,
-      (select count(*) from loader_rejected)::integer as rejected,
-      (select count(*) from backoffice.customers where deleted_at is null)::integer as "activeBefore",
-      (count(*) filter (where kind = 'insert'))::integer as inserted,
-      (count(*) filter (where kind in ('update', 'rekey')))::integer as updated,
-      (count(*) filter (where kind = 'revive'))::integer as revived,
-      (count(*) filter (where kind = 'soft_delete'))::integer as "softDeleted"
-    from loader_plan`;
+const PLAN_TOTALS = `
+  select
+    (select count(*) from loader_staging)::integer as staged,
+    (select count(*) from loader_rejected)::integer as rejected,
+    (select count(*) from backoffice.customers where deleted_at is null)::integer as "activeBefore",
+    (count(*) filter (where kind = 'insert'))::integer as inserted,
+    (count(*) filter (where kind in ('update', 'rekey')))::integer as updated,
+    (count(*) filter (where kind = 'revive'))::integer as revived,
+    (count(*) filter (where kind = 'soft_delete'))::integer as "softDeleted"
+  from loader_plan`;
+
+/** Builds the plan and reads its totals in one round trip (the two are pipelined). */
+export async function buildPlan(tx: Sql): Promise<PlanTotals> {
+  const [, [totals]] = await Promise.all([tx.unsafe(BUILD_PLAN).execute(), tx.unsafe<PlanTotals[]>(PLAN_TOTALS).execute()]);
   if (totals === undefined) throw new Error("plan totals query returned no row");
   return totals;
 }
@@ -86,7 +91,7 @@ export interface PlanSampleEntry {
 }
 
 /** A few planned changes of each kind, for a dry run. Keys are masked by the caller. */
-export async function samplePlan(tx: TransactionSql, perKind: number): Promise<PlanSampleEntry[]> {
+export async function samplePlan(tx: Sql, perKind: number): Promise<PlanSampleEntry[]> {
   return await tx<PlanSampleEntry[]>`
     select kind, "customerKey", "rowNo" from (
       select p.kind, coalesce(s.customer_key, c.customer_key) as "customerKey", p.row_no as "rowNo",

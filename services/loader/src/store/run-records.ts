@@ -1,11 +1,15 @@
 import type { Sql, TransactionSql } from "postgres";
 import type { StoredObject, SyncCounts } from "@crm-sync/contracts";
+import { jsonbLiteral, sqlLiteral } from "@crm-sync/db";
 
 const CONSUMER = "loader";
 
+// Values travel as literals, not bind parameters, so these statements can share a round trip
+// with the load's others (see sqlLiteral); `execute()` sends each at the call, so statements
+// keep the order of the calls that made them.
+
 export interface ProcessedLoad {
   counts: SyncCounts;
-  durationMs: number;
   /** Whether sync-completed went out; a crash between commit and publish leaves it false. */
   published: boolean;
 }
@@ -16,15 +20,17 @@ export function loadMessageKey(runId: string, sha256: string): string {
 }
 
 export async function findProcessedLoad(sql: Sql | TransactionSql, key: string): Promise<ProcessedLoad | undefined> {
-  const [row] = await sql<Array<{ result: ProcessedLoad }>>`
-    select result from crm_sync.processed_messages where consumer = ${CONSUMER} and message_key = ${key}`;
+  const [row] = await sql.unsafe<Array<{ result: ProcessedLoad }>>(
+    `select result from crm_sync.processed_messages where consumer = ${sqlLiteral(CONSUMER)} and message_key = ${sqlLiteral(key)}`,
+  ).execute();
   return row?.result;
 }
 
-export async function recordProcessedLoad(tx: TransactionSql, key: string, runId: string, result: ProcessedLoad): Promise<void> {
-  await tx`
-    insert into crm_sync.processed_messages (consumer, message_key, run_id, result)
-    values (${CONSUMER}, ${key}, ${runId}, ${JSON.stringify(result)}::text::jsonb)`;
+export async function recordProcessedLoad(tx: Sql | TransactionSql, key: string, runId: string, result: ProcessedLoad): Promise<void> {
+  await tx.unsafe(
+    `insert into crm_sync.processed_messages (consumer, message_key, run_id, result)
+     values (${sqlLiteral(CONSUMER)}, ${sqlLiteral(key)}, ${sqlLiteral(runId)}, ${jsonbLiteral(result)})`,
+  ).execute();
 }
 
 /**
@@ -53,14 +59,15 @@ export async function recordRunOutcome(
   runId: string,
   facts: { sha256: string; rows: number; counts?: SyncCounts; sourceObject?: StoredObject },
 ): Promise<void> {
-  await sql`
-    update crm_sync.runs set
-      sha256 = ${facts.sha256},
-      rows_in_file = ${facts.rows},
-      counts = coalesce(${facts.counts === undefined ? null : JSON.stringify(facts.counts)}::text::jsonb, counts),
-      source_object = coalesce(${facts.sourceObject === undefined ? null : JSON.stringify(facts.sourceObject)}::text::jsonb, source_object),
-      updated_at = now()
-    where id = ${runId}`;
+  await sql.unsafe(
+    `update crm_sync.runs set
+       sha256 = ${sqlLiteral(facts.sha256)},
+       rows_in_file = ${Math.trunc(facts.rows)},
+       ${facts.counts === undefined ? "" : `counts = ${jsonbLiteral(facts.counts)},`}
+       ${facts.sourceObject === undefined ? "" : `source_object = ${jsonbLiteral(facts.sourceObject)},`}
+       updated_at = now()
+     where id = ${sqlLiteral(runId)}`,
+  ).execute();
 }
 
 /** A run's recorded export, when the loader has seen it (a held run is recorded when refused). */

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { TransactionSql } from "postgres";
+import type { Sql } from "postgres";
 import type { StagedCustomer } from "../domain/staged-customer.ts";
 
 /** The export's valid rows, for set-based diffing. Dropped at commit or rollback. */
@@ -68,13 +68,13 @@ async function* copyText(batches: AsyncIterable<StagedCustomer[]>): AsyncGenerat
 }
 
 /** Postgres: one COPY FROM STDIN stream, filled while the file is still being parsed. */
-export async function stageByCopy(tx: TransactionSql, batches: AsyncIterable<StagedCustomer[]>): Promise<void> {
+export async function stageByCopy(tx: Sql, batches: AsyncIterable<StagedCustomer[]>): Promise<void> {
   const writable = await tx.unsafe(`copy loader_staging (${COLUMNS}) from stdin`).writable();
   await pipeline(Readable.from(copyText(batches)), writable);
 }
 
 /** PGlite's socket does not carry COPY: one multi-row insert per batch, each column as an array. */
-export async function stageByUnnest(tx: TransactionSql, batches: AsyncIterable<StagedCustomer[]>): Promise<void> {
+export async function stageByUnnest(tx: Sql, batches: AsyncIterable<StagedCustomer[]>): Promise<void> {
   const width = COLUMNS.split(",").length;
   const params = Array.from({ length: width }, (_, i) => `$${i + 1}::text[]`).join(", ");
   const statement = `

@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { isSyncError } from "@crm-sync/errors";
+import { createTestDatabase, gate, postgresMissing, type TestDatabase } from "@crm-sync/testing";
+import { inTransaction, openDatabase, type Database } from "../src/index.ts";
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+const OPENING = "create temp table opened (n int) on commit drop; insert into opened values (1)";
+
+function transactionContract(open: () => Promise<{ db: Database; done: () => Promise<void> }>) {
+  let db: Database;
+  let done: () => Promise<void>;
+  beforeEach(async () => {
+    ({ db, done } = await open());
+    await db.sql`create table if not exists tx_notes (body text not null)`;
+    await db.sql`delete from tx_notes`;
+  });
+  afterEach(async () => {
+    await done();
+  });
+
+  it("runs the opening statements first and commits the work", async () => {
+    const seen = await inTransaction(db.sql, OPENING, async (tx) => {
+      await tx`insert into tx_notes values ('kept')`;
+      return (await tx<Array<{ n: number }>>`select n from opened`).map((row) => row.n);
+    });
+    expect(seen).toEqual([1]);
+    expect(await db.sql`select body from tx_notes`).toEqual([{ body: "kept" }]);
+  });
+
+  it("rolls everything back when the work throws, and the connection stays usable", async () => {
+    const error = await rejection(
+      inTransaction(db.sql, OPENING, async (tx) => {
+        await tx`insert into tx_notes values ('undone')`;
+        throw new Error("guard refused");
+      }),
+    );
+    expect((error as Error).message).toBe("guard refused");
+    expect(await db.sql`select body from tx_notes`).toEqual([]);
+    expect(await inTransaction(db.sql, "select 1", async (tx) => (await tx`select 2 as two`)[0])).toEqual({ two: 2 });
+  });
+
+  it("refuses to report success when the database rolled the transaction back at commit", async () => {
+    const error = await rejection(
+      inTransaction(db.sql, OPENING, async (tx) => {
+        await tx`insert into tx_notes values ('lost')`;
+        // A statement error swallowed by the work leaves the transaction aborted.
+        await tx`select 1 / 0`.catch(() => undefined);
+      }),
+    );
+    expect(isSyncError(error) && error.code).toBe("DB_ERROR");
+    expect(await db.sql`select body from tx_notes`).toEqual([]);
+  });
+
+  it("fails with the opening statement's error when the opening fails", async () => {
+    const error = await rejection(inTransaction(db.sql, "select * from no_such_table", async () => "never"));
+    expect(error).toBeInstanceOf(Error);
+    expect(await inTransaction(db.sql, "select 1", async () => "usable")).toBe("usable");
+  });
+}
+
+describe("inTransaction on PGlite", () => {
+  transactionContract(async () => {
+    const db = await openDatabase("pglite://memory");
+    return { db, done: () => db.close() };
+  });
+});
+
+describe.skipIf(gate("Postgres", await postgresMissing()))("inTransaction on Postgres", () => {
+  transactionContract(async () => {
+    const database: TestDatabase = await createTestDatabase();
+    const db = await openDatabase(database.url, { max: 2 });
+    return {
+      db,
+      done: async () => {
+        await db.close();
+        await database.drop();
+      },
+    };
+  });
+});
