@@ -14,6 +14,12 @@ export interface OpenDatabaseOptions {
   logger?: Logger;
   /** Seconds to wait for a connection before failing with DB_UNAVAILABLE (default 10). */
   connectTimeoutSeconds?: number;
+  /**
+   * Prove a Postgres server reachable before returning (default true). A one-shot process whose
+   * first statement follows at once skips it: that statement fails with the same classified
+   * error, and the proof would cost a round trip.
+   */
+  verify?: boolean;
 }
 
 /**
@@ -26,15 +32,11 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
     const sql = postgres(target.url, {
       ...clientOptions(options),
       max: options.max ?? 10,
-      // postgres.js otherwise asks the server for its array types before the first query of
-      // every connection: a round trip each process start. No statement of ours sends or reads
-      // a Postgres array (the PGlite staging path does, on PGlite, which keeps the lookup).
-      fetch_types: false,
       // A transaction pooler hands each transaction to any server connection, where a
       // statement prepared on another one does not exist.
       ...(target.transactionPooler ? { prepare: false } : {}),
     });
-    await verify(sql);
+    if (options.verify ?? true) await verify(sql);
     return { kind: "postgres", sql, supportsCopy: true, connectionUrl: target.url, close: () => sql.end({ timeout: 5 }) };
   }
 

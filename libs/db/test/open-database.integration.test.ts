@@ -21,6 +21,18 @@ describe("openDatabase errors", () => {
     expect((error as Error).message).not.toContain("s3cret-password");
   });
 
+  it("without verify, returns at once and the first statement fails as DB_UNAVAILABLE instead", async () => {
+    const port = await freePort();
+    const db = await openDatabase(`postgres://crm:s3cret-password@127.0.0.1:${port}/crm`, { connectTimeoutSeconds: 3, verify: false });
+    try {
+      const error = toDbError(await rejection(db.sql`select 1`));
+      expect(error.code).toBe("DB_UNAVAILABLE");
+      expect(error.message).not.toContain("s3cret-password");
+    } finally {
+      await db.close();
+    }
+  });
+
   it("refuses a URL it cannot serve as DB_ERROR", async () => {
     const error = await rejection(openDatabase("mysql://crm@127.0.0.1/crm"));
     expect(isSyncError(error) && error.code).toBe("DB_ERROR");

@@ -72,6 +72,19 @@ describe("inTransaction on PGlite", () => {
 });
 
 describe.skipIf(gate("Postgres", await postgresMissing()))("inTransaction on Postgres", () => {
+  // A one-shot load opens without proving the connection, so its transaction is the pool's very
+  // first use. (postgres.js never hands out that first connection when fetch_types is off.)
+  it("works as the first use of a pool that has not connected yet", async () => {
+    const database = await createTestDatabase();
+    const db = await openDatabase(database.url, { max: 2, verify: false });
+    try {
+      expect(await inTransaction(db.sql, "select 1", async (tx) => (await tx<Array<{ one: number }>>`select 1 as one`)[0]?.one)).toBe(1);
+    } finally {
+      await db.close();
+      await database.drop();
+    }
+  });
+
   transactionContract(async () => {
     const database: TestDatabase = await createTestDatabase();
     const db = await openDatabase(database.url, { max: 2 });

@@ -25,20 +25,9 @@ const SEPARATOR = "\u001f";
  * needs no write; trailing spaces the loader trims away do not count as a change.
  */
 export function rowHash(row: CustomerRow): string {
-  const content = [
-    row.store,
-    row.customerName,
-    row.contactNumber,
-    row.address ?? "",
-    row.email ?? "",
-    row.dateOfBirth ?? "",
-    row.dateJoined ?? "",
-    row.availableCredit ?? "",
-    row.availablePoint ?? "",
-    row.source ?? "",
-    String(row.smsPdpa),
-    String(row.emailPdpa),
-  ].join(SEPARATOR);
+  // One template rather than an array joined: this runs for every row of the file.
+  const S = SEPARATOR;
+  const content = `${row.store}${S}${row.customerName}${S}${row.contactNumber}${S}${row.address ?? ""}${S}${row.email ?? ""}${S}${row.dateOfBirth ?? ""}${S}${row.dateJoined ?? ""}${S}${row.availableCredit ?? ""}${S}${row.availablePoint ?? ""}${S}${row.source ?? ""}${S}${row.smsPdpa}${S}${row.emailPdpa}`;
   return hash("md5", content);
 }
 

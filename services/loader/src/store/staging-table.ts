@@ -52,17 +52,31 @@ function fieldsOf(row: StagedCustomer): Array<string | null> {
 
 const COPY_SPECIAL = /[\\\n\r\t]/;
 
-/** COPY text format: tab-separated, `\N` for null, backslash escapes for the separators. */
-function copyField(value: string | null): string {
+/** COPY text format: `\N` for null, backslash escapes for the separators. */
+function copyText(value: string | null): string {
   if (value === null) return "\\N";
   if (!COPY_SPECIAL.test(value)) return value;
   return value.replaceAll("\\", "\\\\").replaceAll("\n", "\\n").replaceAll("\r", "\\r").replaceAll("\t", "\\t");
 }
 
-async function* copyText(batches: AsyncIterable<StagedCustomer[]>): AsyncGenerator<string> {
+/** Values whose form the loader produced (numbers, ISO dates, hex, E.164, decimals, booleans): nothing to escape. */
+function copyPlain(value: string | number | boolean | null): string {
+  return value === null ? "\\N" : String(value);
+}
+
+/**
+ * One staged row as a COPY line, in COLUMNS order. Written out field by field: at 100k rows the
+ * generic array-map-join took 140 ms of the load. Only exported text can hold a tab, newline or
+ * backslash; the other columns are values the loader formatted itself.
+ */
+function copyLine(row: StagedCustomer): string {
+  return `${row.rowNo}\t${copyText(row.customerKey)}\t${copyPlain(row.phoneNormalized)}\t${row.rowHash}\t${copyText(row.store)}\t${copyText(row.customerName)}\t${copyText(row.contactNumber)}\t${copyText(row.address)}\t${copyText(row.email)}\t${copyPlain(row.dateOfBirth)}\t${copyPlain(row.dateJoined)}\t${copyPlain(row.availableCredit)}\t${copyPlain(row.availablePoint)}\t${copyPlain(row.source)}\t${copyPlain(row.smsPdpa)}\t${copyPlain(row.emailPdpa)}\t${row.rejected}\n`;
+}
+
+async function* copyChunks(batches: AsyncIterable<StagedCustomer[]>): AsyncGenerator<string> {
   for await (const batch of batches) {
     let chunk = "";
-    for (const row of batch) chunk += `${fieldsOf(row).map(copyField).join("\t")}\n`;
+    for (const row of batch) chunk += copyLine(row);
     yield chunk;
   }
 }
@@ -70,7 +84,7 @@ async function* copyText(batches: AsyncIterable<StagedCustomer[]>): AsyncGenerat
 /** Postgres: one COPY FROM STDIN stream, filled while the file is still being parsed. */
 export async function stageByCopy(tx: Sql, batches: AsyncIterable<StagedCustomer[]>): Promise<void> {
   const writable = await tx.unsafe(`copy loader_staging (${COLUMNS}) from stdin`).writable();
-  await pipeline(Readable.from(copyText(batches)), writable);
+  await pipeline(Readable.from(copyChunks(batches)), writable);
 }
 
 /** PGlite's socket does not carry COPY: one multi-row insert per batch, each column as an array. */
