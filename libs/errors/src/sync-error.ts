@@ -1,4 +1,6 @@
-import { ERROR_CODES, type ErrorCode } from "@crm-sync/contracts";
+// The error codes alone: the whole contracts module builds every event schema at import, which
+// one-shot processes (`crm-sync load`) would pay for at start-up.
+import { ERROR_CODES, type ErrorCode } from "@crm-sync/contracts/error-codes";
 
 /**
  * The one error type that crosses stage boundaries. `message` must be safe to show to staff

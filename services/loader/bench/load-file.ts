@@ -4,7 +4,6 @@
  * what is measured is start-up + parse + diff + write. Migrations are checked only with
  * MIGRATE_ON_START=true (the default, as in the services): the service checks them once at
  * start-up, not per load, so timed runs switch it off after the untimed priming load applied them.
- * Like `crm-sync load`, it does not prove the connection first: its first statement does.
  *
  *   DATABASE_URL=postgres://… node services/loader/bench/load-file.ts <file.csv> [runId]
  *
@@ -14,7 +13,7 @@ import { createReadStream } from "node:fs";
 import { z } from "zod";
 import { migrate, openDatabase } from "@crm-sync/db";
 import { createLogger } from "@crm-sync/logging";
-import { DATABASE_SESSION_SETTINGS, loadExport } from "../src/load.ts";
+import { DATABASE_SESSION_SETTINGS } from "../src/database-settings.ts";
 
 const Env = z.object({ DATABASE_URL: z.string().min(1), MIGRATE_ON_START: z.stringbool().default(true) });
 const Args = z.tuple([z.string().min(1), z.string().min(1).optional()]);
@@ -25,8 +24,12 @@ const runId = runIdArg ?? `bench-${Date.now()}`;
 
 const logger = createLogger({ service: "loader-bench", level: "warn", destination: process.stderr });
 const isPostgres = !env.DATABASE_URL.startsWith("pglite:");
-// The same connection settings as the CLI and the service, so the figures are theirs.
-const db = await openDatabase(env.DATABASE_URL, { logger, max: 2, verify: false, ...(isPostgres ? { connection: DATABASE_SESSION_SETTINGS } : {}) });
+// The same connection settings as the CLI and the service, so the figures are theirs. The
+// connection is made while the load path's modules load (as `crm-sync load` does).
+const [db, { loadExport }] = await Promise.all([
+  openDatabase(env.DATABASE_URL, { logger, max: 2, ...(isPostgres ? { connection: DATABASE_SESSION_SETTINGS } : {}) }),
+  import("../src/load.ts"),
+]);
 try {
   if (env.MIGRATE_ON_START) await migrate(db, { logger });
   const result = await loadExport({ db, logger }, { runId, openSource: async () => createReadStream(file) });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CSV_COLUMNS } from "@crm-sync/contracts";
+import { CSV_COLUMNS } from "@crm-sync/contracts/csv-header";
 import { normalizeThaiPhone } from "./thai-phone.ts";
 
 export const SOURCES = ["Others", "Walk In", "Digital", "N.A."] as const;

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { CsvError, parse } from "csv-parse";
-import { CSV_COLUMNS } from "@crm-sync/contracts";
+import { CSV_COLUMNS } from "@crm-sync/contracts/csv-header";
 import { SyncError, isSyncError } from "@crm-sync/errors";
 import { stageCustomer, type StagedCustomer } from "../domain/staged-customer.ts";
 import { Sha256Tap } from "./sha256-tap.ts";
