@@ -5,9 +5,7 @@ FROM node:24-bookworm-slim
 ARG SERVICE
 # SERVICE_NAME survives into the running container (an ARG does not); CommonEnv reads it too.
 ENV NODE_ENV=production PORT=8080 SERVICE_NAME=${SERVICE} PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-# A load streams a file through short-lived objects; with V8's default young generation (up to
-# 32 MB a half) the heap kept growing to 220 MB at a million rows though live data stayed under
-# 70 MB. 8 MB keeps the loader near 130 MB at any size at no cost in time (npm run bench uses it).
+# Why: libs/config/src/node-options.ts (flat memory at any export size).
 ENV NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
 COPY . .

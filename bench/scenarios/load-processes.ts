@@ -2,12 +2,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { SERVICE_NODE_OPTIONS } from "@crm-sync/config";
 import { lastJsonLine, measureProcess, type ProcessMeasurement } from "../lib/measure.ts";
 
 const NODE = process.execPath;
-
-/** How the loader's image runs Node (docker/node-service.Dockerfile; a test keeps the two equal). */
-export const LOADER_NODE_OPTIONS = "--max-semi-space-size=8";
 
 /**
  * Both sides run with Node's on-disk compile cache, as on a machine that runs them every day:
@@ -50,7 +48,7 @@ function succeeded(what: string, measurement: ProcessMeasurement): ProcessMeasur
  * untimed priming load: a deployed loader checks migrations once at start-up, not per load.
  */
 export async function runLoader(file: string, databaseUrl: string, runId: string, migrate = false): Promise<TimedProcess<LoaderOutput>> {
-  const env = { ...process.env, ...COMPILE_CACHE, NODE_OPTIONS: LOADER_NODE_OPTIONS, DATABASE_URL: databaseUrl, MIGRATE_ON_START: String(migrate) };
+  const env = { ...process.env, ...COMPILE_CACHE, NODE_OPTIONS: SERVICE_NODE_OPTIONS, DATABASE_URL: databaseUrl, MIGRATE_ON_START: String(migrate) };
   const measured = succeeded("the loader", await measureProcess(NODE, [LOAD_FILE, file, runId], env));
   return { wallMs: measured.wallMs, peakRssMb: measured.peakRssMb, output: LoaderOutput.parse(lastJsonLine(measured)) };
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LOADER_NODE_OPTIONS } from "../../bench/scenarios/load-processes.ts";
+import { SERVICE_NODE_OPTIONS } from "@crm-sync/config";
 import { CLOUD_SERVICES } from "../../infra/model/cloud-services.ts";
 import { loadCompose, ROOT } from "./compose-file.ts";
 
@@ -53,8 +53,8 @@ describe("docker/node-service.Dockerfile", () => {
     expect(file.text).toMatch(/^HEALTHCHECK .*\/healthz/m);
   });
 
-  it("runs Node with the options the benchmark measured the loader with", () => {
-    expect(file.text).toMatch(new RegExp(`^ENV NODE_OPTIONS=${LOADER_NODE_OPTIONS}$`, "m"));
+  it("runs Node with the services' options (libs/config SERVICE_NODE_OPTIONS)", () => {
+    expect(file.text).toMatch(new RegExp(`^ENV NODE_OPTIONS=${SERVICE_NODE_OPTIONS}$`, "m"));
   });
 
   it.each(CLOUD_SERVICES.filter((s) => s.dockerfile === "docker/node-service.Dockerfile").map((s) => s.service))(
@@ -89,6 +89,10 @@ describe("services/scraper/Dockerfile", () => {
     expect(file.cmd).toEqual(["node", "services/scraper/src/index.ts"]);
     expect(existsSync(join(ROOT, "services/scraper/src/index.ts"))).toBe(true);
     expect(file.text).toMatch(/^USER pwuser$/m);
+  });
+
+  it("runs Node with the services' options (libs/config SERVICE_NODE_OPTIONS)", () => {
+    expect(file.text).toMatch(new RegExp(`^ENV NODE_OPTIONS=${SERVICE_NODE_OPTIONS}$`, "m"));
   });
 });
 

@@ -4,3 +4,4 @@ export { PubSubEnv, requirePushAuth } from "./pubsub-env.ts";
 export { BlobEnv } from "./blob-env.ts";
 export { DatabaseEnv } from "./database-env.ts";
 export { DURATION_PATTERN, parseDuration } from "./duration.ts";
+export { SERVICE_NODE_OPTIONS } from "./node-options.ts";

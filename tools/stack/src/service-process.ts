@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { SERVICE_NODE_OPTIONS } from "@crm-sync/config";
 
 export interface ServiceProcess {
   name: string;
@@ -19,7 +20,8 @@ export async function startServiceProcess(name: string, port: number, env: Recor
   const log = createWriteStream(logFile, { flags: "a" });
   const child = spawn(process.execPath, [`services/${name}/src/index.ts`], {
     cwd: ROOT,
-    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env, PORT: String(port) },
+    // NODE_OPTIONS as the images set it, so the stack's memory figures are production's.
+    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", NODE_OPTIONS: SERVICE_NODE_OPTIONS, ...env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.pipe(log);
