@@ -56,6 +56,12 @@ describe("createLogger", () => {
     expect(records()[0]).toMatchObject({ rows: 100000, runId: "run-42", eventId, at, message: "loaded 1000 rows in 1234 ms" });
   });
 
+  it("keeps a Pub/Sub message id under its own key, and masks the same digits anywhere else", () => {
+    const { logger, records } = captureLogger();
+    logger.warn({ messageId: "17293847561234", note: "from 17293847561234", messageIdText: "17293847561234" }, "dead-lettered");
+    expect(records()[0]).toMatchObject({ messageId: "17293847561234", note: "from [phone]", messageIdText: "[phone]" });
+  });
+
   it("adds the Cloud Logging trace fields when a span is active", () => {
     const { logger, records } = captureLogger();
     const spanContext: SpanContext = { traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331", traceFlags: 1 };

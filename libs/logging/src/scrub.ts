@@ -20,6 +20,13 @@ const TEXT_RULES: ReadonlyArray<readonly [RegExp, string]> = [
 
 export const REDACTED = "[redacted]";
 
+/**
+ * Pub/Sub message ids are long digit runs that the phone rule would mask, yet they are what an
+ * engineer needs to find a delivery in the console. Kept only under these keys, only all digits.
+ */
+const MESSAGE_ID_KEY = /^(messageId|message_id)$/;
+const ALL_DIGITS = /^\d+$/;
+
 export function scrubText(text: string): string {
   let out = text;
   for (const [pattern, replacement] of TEXT_RULES) out = out.replace(pattern, replacement);
@@ -38,7 +45,9 @@ export function scrubValue(value: unknown, depth = 0, seen = new WeakSet<object>
   if (Array.isArray(value)) return value.map((item) => scrubValue(item, depth + 1, seen));
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    out[key] = isSensitiveKey(key) && inner !== undefined && inner !== null ? REDACTED : scrubValue(inner, depth + 1, seen);
+    if (isSensitiveKey(key) && inner !== undefined && inner !== null) out[key] = REDACTED;
+    else if (MESSAGE_ID_KEY.test(key) && typeof inner === "string" && ALL_DIGITS.test(inner)) out[key] = inner;
+    else out[key] = scrubValue(inner, depth + 1, seen);
   }
   return out;
 }
