@@ -5,3 +5,4 @@ export { BlobEnv } from "./blob-env.ts";
 export { DatabaseEnv } from "./database-env.ts";
 export { DURATION_PATTERN, parseDuration } from "./duration.ts";
 export { SERVICE_NODE_OPTIONS } from "./node-options.ts";
+export { CHROMIUM_FLAGS } from "./chromium-flags.ts";

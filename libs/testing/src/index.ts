@@ -5,7 +5,7 @@ export { startPubSubEmulator, pubsubEmulatorMissing, PUBSUB_EMULATOR_BIN } from 
 export type { PubSubEmulator } from "./pubsub-emulator.ts";
 export { createTestDatabase, postgresMissing, POSTGRES_ADMIN_URL } from "./postgres.ts";
 export type { TestDatabase } from "./postgres.ts";
-export { launchChromium, chromiumMissing, CHROMIUM_PATH, CHROMIUM_ARGS } from "./chromium.ts";
+export { launchChromium, chromiumMissing, CHROMIUM_PATH } from "./chromium.ts";
 export { openPglite } from "./pglite.ts";
 export { startGcsTestServer } from "./gcs-test-server.ts";
 export type { GcsTestServer } from "./gcs-test-server.ts";

@@ -1,17 +1,7 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright";
+import { CHROMIUM_FLAGS } from "@crm-sync/config";
 import { SyncError } from "@crm-sync/errors";
-
-/** Keep Chromium from reaching for networks and services a scraper container does not have. */
-export const CHROMIUM_FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 
@@ -37,5 +27,5 @@ export function findChromium(configured: string | undefined, exists: (path: stri
 export async function launchChromium(executablePath: string): Promise<Browser> {
   // Playwright's own signal handlers would close the browser and exit(130) under the service's
   // graceful shutdown; the service closes the browser itself when it stops.
-  return await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  return await chromium.launch({ executablePath, args: [...CHROMIUM_FLAGS], headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
 }
