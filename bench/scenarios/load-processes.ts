@@ -6,15 +6,16 @@ import { SERVICE_NODE_OPTIONS } from "@crm-sync/config";
 import { lastJsonLine, measureProcess, type ProcessMeasurement } from "../lib/measure.ts";
 
 const NODE = process.execPath;
-
-/**
- * Both sides run with Node's on-disk compile cache, as on a machine that runs them every day:
- * module compilation is start-up cost neither would pay twice. One directory per bench run.
- */
-const COMPILE_CACHE = { NODE_COMPILE_CACHE: join(tmpdir(), `crm-sync-bench-compile-cache-${process.pid}`) };
 const LOAD_FILE = fileURLToPath(new URL("../../services/loader/bench/load-file.ts", import.meta.url));
 const SEED_LOAD = fileURLToPath(new URL("../baseline/seed-load.ts", import.meta.url));
 const CONNECT_ONLY = fileURLToPath(new URL("../baseline/connect-only.ts", import.meta.url));
+
+/**
+ * Both sides run with Node's on-disk compile cache, as on a machine that runs them every day:
+ * module compilation is start-up cost neither would pay twice. Node keys its entries by source,
+ * so one directory serves every run (the warm-up runs fill it after a change).
+ */
+const COMPILE_CACHE = { NODE_COMPILE_CACHE: join(tmpdir(), "crm-sync-bench-compile-cache") };
 
 const LoaderOutput = z.object({
   status: z.literal("loaded"),
