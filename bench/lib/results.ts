@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SyncCounts } from "@crm-sync/contracts";
 
 /** Median and spread of one measurement over the timed repetitions. */
 export const Summary = z.object({
@@ -11,16 +12,8 @@ export type Summary = z.infer<typeof Summary>;
 
 const Skipped = z.object({ status: z.literal("skipped"), reason: z.string().min(1) });
 
-/** The loader's printed counts (SyncCounts), from the last timed run. */
-const LoadCounts = z.object({
-  rows: z.number().int(),
-  inserted: z.number().int(),
-  updated: z.number().int(),
-  unchanged: z.number().int(),
-  softDeleted: z.number().int(),
-  revived: z.number().int(),
-  rejected: z.number().int(),
-});
+/** The loader's printed counts, from the last timed run. */
+const LoadCounts = SyncCounts;
 
 const LoadScenario = z.object({
   implementation: z.enum(["loader", "baseline"]),

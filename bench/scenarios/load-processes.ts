@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { SERVICE_NODE_OPTIONS } from "@crm-sync/config";
+import { SyncCounts } from "@crm-sync/contracts";
 import { lastJsonLine, measureProcess, type ProcessMeasurement } from "../lib/measure.ts";
 
 const NODE = process.execPath;
@@ -17,16 +18,8 @@ const CONNECT_ONLY = fileURLToPath(new URL("../baseline/connect-only.ts", import
  */
 const COMPILE_CACHE = { NODE_COMPILE_CACHE: join(tmpdir(), "crm-sync-bench-compile-cache") };
 
-const LoaderOutput = z.object({
-  status: z.literal("loaded"),
-  rows: z.number().int(),
-  inserted: z.number().int(),
-  updated: z.number().int(),
-  unchanged: z.number().int(),
-  softDeleted: z.number().int(),
-  revived: z.number().int(),
-  rejected: z.number().int(),
-});
+/** What services/loader/bench/load-file.ts prints: the load's counts and its status. */
+const LoaderOutput = z.object({ status: z.literal("loaded"), ...SyncCounts.shape });
 export type LoaderOutput = z.infer<typeof LoaderOutput>;
 
 const BaselineOutput = z.object({ rows: z.number().int(), deleted: z.number().int(), inserted: z.number().int() });
