@@ -1,21 +1,45 @@
 import type { ReservedSql, Sql } from "postgres";
 import { SyncError } from "@crm-sync/errors";
 
+const IN_FLIGHT = Symbol("in flight");
+
+/** What `work` returns when its last statements are still in flight: COMMIT follows them at once. */
+export interface CommitBehind<T> {
+  readonly [IN_FLIGHT]: Promise<unknown>;
+  readonly value: T;
+}
+
+/**
+ * For `work`'s last step: `value` is the result, `inFlight` the statements already sent (each
+ * `.execute()`d). COMMIT is sent right behind them, in the same round trip, and reports success
+ * only if all of them succeeded: a failed one leaves the transaction aborted, so Postgres answers
+ * the COMMIT with ROLLBACK, and `inFlight`'s own error is what inTransaction throws.
+ */
+export function commitBehind<T>(inFlight: Promise<unknown>, value: T): CommitBehind<T> {
+  return { [IN_FLIGHT]: inFlight, value };
+}
+
+function isCommitBehind<T>(outcome: T | CommitBehind<T>): outcome is CommitBehind<T> {
+  return typeof outcome === "object" && outcome !== null && IN_FLIGHT in outcome;
+}
+
 /**
  * Runs `work` in one transaction on one connection, with `opening` (plain SQL, no parameters)
  * sent together with BEGIN: one round trip where postgres.js's own begin() takes two (it awaits
  * BEGIN alone before the first statement). Commits when `work` resolves, rolls back when it
- * throws; `work` must await every statement it starts.
+ * throws; `work` must await every statement it starts, except those it hands back through
+ * `commitBehind`.
  */
-export async function inTransaction<T>(sql: Sql, opening: string, work: (tx: ReservedSql) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(sql: Sql, opening: string, work: (tx: ReservedSql) => Promise<T | CommitBehind<T>>): Promise<T> {
   const tx = await sql.reserve();
   try {
     await tx.unsafe(`begin; ${opening}`);
-    const result = await work(tx);
-    const committed = await tx.unsafe("commit");
+    const outcome = await work(tx);
+    const behind = isCommitBehind(outcome);
+    const [committed] = await Promise.all([tx.unsafe("commit").execute(), behind ? outcome[IN_FLIGHT] : undefined]);
     // Postgres answers COMMIT of a failed transaction with ROLLBACK, not an error.
     if (committed.command !== "COMMIT") throw new SyncError("DB_ERROR", "The transaction was rolled back by the database at commit.");
-    return result;
+    return behind ? outcome.value : outcome;
   } catch (error) {
     // The connection may be gone (that may be the error): nothing more to undo then.
     await tx.unsafe("rollback").catch(() => {});

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isSyncError } from "@crm-sync/errors";
 import { createTestDatabase, gate, postgresMissing, type TestDatabase } from "@crm-sync/testing";
-import { inTransaction, openDatabase, type Database } from "../src/index.ts";
+import { commitBehind, inTransaction, openDatabase, type Database } from "../src/index.ts";
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return await promise.then(
@@ -55,6 +55,29 @@ function transactionContract(open: () => Promise<{ db: Database; done: () => Pro
     );
     expect(isSyncError(error) && error.code).toBe("DB_ERROR");
     expect(await db.sql`select body from tx_notes`).toEqual([]);
+  });
+
+  it("sends COMMIT behind statements still in flight, and commits them", async () => {
+    const value = await inTransaction(db.sql, OPENING, async (tx) => {
+      const inFlight = Promise.all([tx`insert into tx_notes values ('first')`.execute(), tx`insert into tx_notes select 'second' from opened`.execute()]);
+      return commitBehind(inFlight, "sent");
+    });
+    expect(value).toBe("sent");
+    expect(await db.sql`select body from tx_notes order by body`).toEqual([{ body: "first" }, { body: "second" }]);
+  });
+
+  it("fails with an in-flight statement's own error, and commits nothing", async () => {
+    const error = await rejection(
+      inTransaction(db.sql, OPENING, async (tx) => {
+        const inFlight = Promise.all([tx`insert into tx_notes values ('lost')`.execute(), tx`insert into no_such_table values (1)`.execute()]);
+        return commitBehind(inFlight, "never");
+      }),
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(isSyncError(error)).toBe(false);
+    expect((error as Error).message).toContain("no_such_table");
+    expect(await db.sql`select body from tx_notes`).toEqual([]);
+    expect(await inTransaction(db.sql, "select 1", async () => "usable")).toBe("usable");
   });
 
   it("fails with the opening statement's error when the opening fails", async () => {

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { Sql } from "postgres";
 import type { Stage, StoredObject, SyncCounts } from "@crm-sync/contracts";
 import type { Database } from "@crm-sync/db";
-import { inTransaction, toDbError } from "@crm-sync/db";
+import { commitBehind, inTransaction, toDbError } from "@crm-sync/db";
 import type { SyncError } from "@crm-sync/errors";
 import { forRun, type Logger } from "@crm-sync/logging";
 import { maskKey } from "./domain/customer-key.ts";
@@ -68,7 +68,7 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
   const limits = deps.limits ?? DEFAULT_GUARD_LIMITS;
   let tally: ParseTally | undefined;
   try {
-    return await inTransaction(deps.db.sql, LOCK_AND_STAGE, async (tx) => {
+    const result = await inTransaction(deps.db.sql, LOCK_AND_STAGE, async (tx) => {
       // Statements awaited together are pipelined: sent at once (in the order they are made: each
       // is `execute()`d as it is made), answered in order, one round trip for the lot. Against a
       // database 20 ms away a load is mostly round trips.
@@ -108,7 +108,7 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
 
       await deps.onStage?.("committing", "Writing the changes");
       const messageKey = loadMessageKey(request.runId, tally.sha256);
-      await Promise.all([
+      const writes = Promise.all([
         applyPlan(tx, request.runId),
         recordProcessedLoad(tx, messageKey, request.runId, { counts, published: false }),
         recordRunOutcome(tx, request.runId, {
@@ -118,9 +118,14 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
           ...(request.sourceObject === undefined ? {} : { sourceObject: request.sourceObject }),
         }),
       ]);
-      await deps.beforeCommit?.(request.runId);
-      return { status: "loaded" as const, counts, durationMs: Date.now() - started, sha256: tally.sha256, messageKey };
+      const loaded = { status: "loaded" as const, counts, durationMs: Date.now() - started, sha256: tally.sha256, messageKey };
+      if (deps.beforeCommit === undefined) return commitBehind(writes, loaded);
+      await writes;
+      await deps.beforeCommit(request.runId);
+      return loaded;
     });
+    // Committed by now: the duration includes the commit.
+    return { ...result, durationMs: Date.now() - started };
   } catch (error) {
     if (error instanceof RolledBack) return error.result;
     const failure = toDbError(error);
@@ -141,7 +146,7 @@ function countsOf(tally: ParseTally, totals: PlanTotals): SyncCounts {
     rows: tally.rows,
     inserted: totals.inserted,
     updated: totals.updated,
-    unchanged: totals.staged - totals.inserted - totals.updated - totals.revived,
+    unchanged: tally.rows - totals.rejected - totals.inserted - totals.updated - totals.revived,
     softDeleted: totals.softDeleted,
     revived: totals.revived,
     rejected: totals.rejected,

@@ -40,14 +40,14 @@ export function applyPlan(tx: Sql, runId: string): Promise<unknown> {
               ${contentJson("s")} || jsonb_build_object('customer_key', s.customer_key)
        from loader_plan p
        join backoffice.customers c on c.id = p.customer_id
-       join loader_staging s on s.row_no = p.row_no
+       join loader_diff s on s.row_no = p.row_no
        where p.kind in ('update', 'rekey', 'revive')`,
     ).execute(),
       tx.unsafe(
       `update backoffice.customers c
        set ${SET_CONTENT}, customer_key = s.customer_key, phone_normalized = s.phone_normalized, row_hash = s.row_hash,
            deleted_at = null, batch_id = ${run}, update_time = now(), updated_at = now()
-       from loader_plan p join loader_staging s on s.row_no = p.row_no
+       from loader_plan p join loader_diff s on s.row_no = p.row_no
        where p.customer_id = c.id and p.kind in ('update', 'rekey', 'revive')`,
     ).execute(),
       tx.unsafe(
@@ -55,7 +55,7 @@ export function applyPlan(tx: Sql, runId: string): Promise<unknown> {
          insert into backoffice.customers
            (${CONTENT_COLUMNS.join(", ")}, customer_key, phone_normalized, row_hash, first_seen_run, batch_id, update_time)
          select ${CONTENT_COLUMNS.map((column) => `s.${column}`).join(", ")}, s.customer_key, s.phone_normalized, s.row_hash, ${run}, ${run}, now()
-         from loader_plan p join loader_staging s on s.row_no = p.row_no
+         from loader_plan p join loader_diff s on s.row_no = p.row_no
          where p.kind = 'insert'
          returning *
        )

@@ -10,52 +10,51 @@ import type { Sql } from "postgres";
  * - a key that vanished while one new key appeared with the same name and date joined (each
  *   unique on its side) is the same customer with a new number: a rekey, i.e. an update;
  * - the other new keys are inserts and the other vanished active keys soft-deletes.
- * Window counts, not correlated subqueries: the latter took seconds at 100k rows.
+ * The export meets the table in one full join, which keeps only the rows that differ
+ * (`loader_diff`, with the staged content the writes need): at 100k rows each pass over the
+ * two tables costs ~50 ms, and everything after this one works on the changes alone.
  * The planner needs to know how many staged rows there are and how many keys repeat; a full
  * ANALYZE of every column took 200 ms at 100k rows, a small sample of the key 10 ms.
  */
 const BUILD_PLAN = `
   set local default_statistics_target = 10;
   analyze loader_staging (customer_key);
-  update loader_staging s set rejected = true
-    from (select customer_key from loader_staging group by customer_key having count(*) > 1) d
-    where s.customer_key = d.customer_key and not s.rejected;
   create temp table loader_rejected on commit drop as
-    select customer_key, customer_name, date_joined from loader_staging where rejected;
-  delete from loader_staging where rejected;
+    select customer_key, customer_name, date_joined from loader_staging
+    where rejected or customer_key in (select customer_key from loader_staging group by customer_key having count(*) > 1);
+  create temp table loader_diff on commit drop as
+    select s.*, c.id as customer_id, c.customer_key as old_key, c.customer_name as old_name, c.date_joined as old_joined,
+           case when s.row_no is null then 'gone' when c.id is null then 'new' when c.deleted_at is null then 'update' else 'revive' end as kind
+    from (select * from loader_staging v
+          where not exists (select 1 from loader_rejected r where r.customer_key = v.customer_key)) s
+    full join backoffice.customers c on c.customer_key = s.customer_key
+    where case when s.row_no is null then c.deleted_at is null
+               when c.id is null then true
+               else c.deleted_at is not null or c.row_hash <> s.row_hash end;
+  delete from loader_diff d where d.kind = 'gone'
+    and exists (select 1 from loader_rejected r where r.customer_key = d.old_key);
+  delete from loader_diff d where d.kind = 'gone'
+    and exists (select 1 from loader_rejected r where r.customer_name = d.old_name and r.date_joined = d.old_joined);
   create temp table loader_plan (kind text not null, customer_id uuid, row_no integer) on commit drop;
   insert into loader_plan (kind, customer_id, row_no)
-    select case when c.deleted_at is null then 'update' else 'revive' end, c.id, s.row_no
-    from loader_staging s join backoffice.customers c on c.customer_key = s.customer_key
-    where c.deleted_at is not null or c.row_hash <> s.row_hash;
-  create temp table loader_new on commit drop as
-    select s.row_no, s.customer_name, s.date_joined from loader_staging s
-    where not exists (select 1 from backoffice.customers c where c.customer_key = s.customer_key);
-  create temp table loader_gone on commit drop as
-    select c.id, c.customer_name, c.date_joined from backoffice.customers c
-    where c.deleted_at is null
-      and not exists (select 1 from loader_staging s where s.customer_key = c.customer_key)
-      and not exists (select 1 from loader_rejected r where r.customer_key = c.customer_key)
-      and not exists (select 1 from loader_rejected r where r.customer_name = c.customer_name and r.date_joined = c.date_joined);
+    select kind, customer_id, row_no from loader_diff where kind in ('update', 'revive');
   insert into loader_plan (kind, customer_id, row_no)
-    select 'rekey', g.id, n.row_no
+    select 'rekey', g.customer_id, n.row_no
     from (select row_no, customer_name, date_joined, count(*) over (partition by customer_name, date_joined) as k
-          from loader_new where date_joined is not null) n
-    join (select id, customer_name, date_joined, count(*) over (partition by customer_name, date_joined) as k
-          from loader_gone where date_joined is not null) g
-      on g.customer_name = n.customer_name and g.date_joined = n.date_joined
+          from loader_diff where kind = 'new' and date_joined is not null) n
+    join (select customer_id, old_name, old_joined, count(*) over (partition by old_name, old_joined) as k
+          from loader_diff where kind = 'gone' and old_joined is not null) g
+      on g.old_name = n.customer_name and g.old_joined = n.date_joined
     where n.k = 1 and g.k = 1;
   insert into loader_plan (kind, customer_id, row_no)
-    select 'insert', null, n.row_no from loader_new n
-    where not exists (select 1 from loader_plan p where p.kind = 'rekey' and p.row_no = n.row_no);
+    select 'insert', null, n.row_no from loader_diff n
+    where n.kind = 'new' and not exists (select 1 from loader_plan p where p.kind = 'rekey' and p.row_no = n.row_no);
   insert into loader_plan (kind, customer_id, row_no)
-    select 'soft_delete', g.id, null from loader_gone g
-    where not exists (select 1 from loader_plan p where p.kind = 'rekey' and p.customer_id = g.id);
+    select 'soft_delete', g.customer_id, null from loader_diff g
+    where g.kind = 'gone' and not exists (select 1 from loader_plan p where p.kind = 'rekey' and p.customer_id = g.customer_id);
 `;
 
 export interface PlanTotals {
-  /** Valid rows with a key unique in the file. */
-  staged: number;
   /** Invalid rows plus rows whose key occurs more than once in the file. */
   rejected: number;
   activeBefore: number;
@@ -68,7 +67,6 @@ export interface PlanTotals {
 
 const PLAN_TOTALS = `
   select
-    (select count(*) from loader_staging)::integer as staged,
     (select count(*) from loader_rejected)::integer as rejected,
     (select count(*) from backoffice.customers where deleted_at is null)::integer as "activeBefore",
     (count(*) filter (where kind = 'insert'))::integer as inserted,
@@ -97,7 +95,7 @@ export async function samplePlan(tx: Sql, perKind: number): Promise<PlanSampleEn
       select p.kind, coalesce(s.customer_key, c.customer_key) as "customerKey", p.row_no as "rowNo",
              row_number() over (partition by p.kind order by p.row_no nulls last, c.customer_key) as n
       from loader_plan p
-      left join loader_staging s on s.row_no = p.row_no
+      left join loader_diff s on s.row_no = p.row_no
       left join backoffice.customers c on c.id = p.customer_id
     ) ranked
     where n <= ${perKind}
