@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate, openDatabase, type Database } from "@crm-sync/db";
 import { customerCsvStream, generateCustomers, RECORD_KEYS } from "@crm-sync/fake-qashier";
 import { DEFAULT_GUARD_LIMITS } from "../src/domain/guards.ts";
+import { RepeatedKeys } from "../src/domain/repeated-keys.ts";
 import { stageCustomer } from "../src/domain/staged-customer.ts";
 import { startCsvReadyHarness, type CsvReadyHarness } from "./support/csv-ready-harness.ts";
 
@@ -13,10 +14,12 @@ function rejectedRows(seed: number): number {
   const keys = new Map<string, number>();
   let invalid = 0;
   let rowNo = 0;
+  const repeated = new RepeatedKeys();
   for (const record of generateCustomers({ seed, count: COUNT })) {
     const staged = stageCustomer(
       RECORD_KEYS.map((key) => record[key]),
       ++rowNo,
+      repeated,
     );
     if (!staged.ok) invalid++;
     else keys.set(staged.customer.customerKey, (keys.get(staged.customer.customerKey) ?? 0) + 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCustomerRow } from "./customer-row.ts";
+import { isoDate, parseCustomerRow } from "./customer-row.ts";
 
 const good = ["LENGOLF", "Somsri Example  ", "812345678", "12 Moo 3\nBangkok 10110", "", "28/05/1979", "30/05/2022", "0.00", "4392.21", "Walk In", "Yes", "No"];
 
@@ -77,4 +77,27 @@ describe("parseCustomerRow", () => {
     expect(parseCustomerRow(good.slice(0, 11))).toEqual({ ok: false, reason: "expected 12 fields, found 11" });
     expect(parseCustomerRow([...good, "extra"])).toEqual({ ok: false, reason: "expected 12 fields, found 13" });
   });
+});
+
+describe("isoDate", () => {
+  it.each([
+    ["30/05/2022", "2022-05-30"],
+    ["1/3/2024", "2024-03-01"],
+    ["  9/11/1999 ", "1999-11-09"],
+    ["29/02/2024", "2024-02-29"],
+    ["29/02/2000", "2000-02-29"],
+  ])("turns %j into %j", (text, iso) => {
+    expect(isoDate(text)).toBe(iso);
+  });
+
+  it.each(["", "   "])("reads %j as no date", (text) => {
+    expect(isoDate(text)).toBeNull();
+  });
+
+  it.each(["29/02/2023", "29/02/1900", "31/04/2020", "0/1/2020", "1/13/2020", "1/1/1899", "1/2/2020/5", "2022-05-30", "1/1/20", "x/1/2020"])(
+    "refuses %j",
+    (text) => {
+      expect(isoDate(text)).toBeUndefined();
+    },
+  );
 });

@@ -1,5 +1,6 @@
 import { customerKey, rowHash } from "./customer-key.ts";
 import { isoDate, parseCustomerRow, type CustomerRow } from "./customer-row.ts";
+import type { RepeatedKeys } from "./repeated-keys.ts";
 import { normalizeThaiPhone } from "./thai-phone.ts";
 
 /** An exported row for the staging table: valid, or rejected but still naming a customer. */
@@ -13,27 +14,33 @@ export interface StagedCustomer extends CustomerRow {
    * never soft-deleted only because this export's row for them was invalid.
    */
   rejected: boolean;
+  /** Whether an earlier row of the file may have had the same key: only such keys are counted for repeats. */
+  keyMayRepeat: boolean;
 }
 
 export type StageResult = { ok: true; customer: StagedCustomer } | { ok: false; reason: string; customer: StagedCustomer };
 
-export function stageCustomer(fields: readonly string[], rowNo: number): StageResult {
+/** `keys`: the keys of the file's earlier rows; this row's key is added. */
+export function stageCustomer(fields: readonly string[], rowNo: number, keys: RepeatedKeys): StageResult {
   const parsed = parseCustomerRow(fields);
-  if (!parsed.ok) return { ok: false, reason: parsed.reason, customer: rejectedIdentity(fields, rowNo) };
+  if (!parsed.ok) return { ok: false, reason: parsed.reason, customer: rejectedIdentity(fields, rowNo, keys) };
   const row = parsed.row;
-  return { ok: true, customer: { ...row, rowNo, customerKey: customerKey(row), rowHash: rowHash(row), rejected: false } };
+  const key = customerKey(row);
+  return { ok: true, customer: { ...row, rowNo, customerKey: key, rowHash: rowHash(row), rejected: false, keyMayRepeat: keys.add(key) } };
 }
 
-function rejectedIdentity(fields: readonly string[], rowNo: number): StagedCustomer {
+function rejectedIdentity(fields: readonly string[], rowNo: number, keys: RepeatedKeys): StagedCustomer {
   // Only what identifies the customer is kept, without NULs (Postgres text cannot hold them).
   const customerName = (fields[1] ?? "").replaceAll("\u0000", "").trim();
   const contactNumber = (fields[2] ?? "").replaceAll("\u0000", "");
   const phoneNormalized = normalizeThaiPhone(contactNumber).normalized;
   const dateJoined = isoDate(fields[6] ?? "") ?? null;
+  const key = customerKey({ contactNumber, phoneNormalized, customerName, dateJoined });
   return {
     rowNo,
     rejected: true,
-    customerKey: customerKey({ contactNumber, phoneNormalized, customerName, dateJoined }),
+    keyMayRepeat: keys.add(key),
+    customerKey: key,
     rowHash: "",
     store: "",
     customerName,
