@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["{libs,services,tools,apps}/*/src/**/*.test.ts"],
+          include: ["{libs,services,tools,apps}/*/src/**/*.test.ts", "bench/**/*.test.ts"],
           environment: "node",
         },
       },

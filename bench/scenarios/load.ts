@@ -1,6 +1,6 @@
 import { exportFile, type ExportFile } from "../lib/data-files.ts";
 import { startLatencyProxy, type LatencyProxy } from "../lib/latency-proxy.ts";
-import { repeat, summarizeBy, type RepeatPlan } from "../lib/repeat.ts";
+import { repeat, repeatAlternating, summarizeBy, type RepeatPlan, type Repeated } from "../lib/repeat.ts";
 import { currentLoad } from "../lib/machine.ts";
 import { roundTripsMs } from "../lib/postgres-databases.ts";
 import type { LoadEntry, ProcessFloor } from "../lib/results.ts";
@@ -93,15 +93,10 @@ async function timeOnce(store: PrimedStore, implementation: LoadEntry["implement
   }
 }
 
-async function measure(
-  store: PrimedStore,
-  scenario: { implementation: LoadEntry["implementation"]; network: Network; file: ExportFile },
-  plan: RepeatPlan,
-  proxy: LatencyProxy | undefined,
-  progress: Progress,
-): Promise<LoadEntry> {
+type Scenario = { implementation: LoadEntry["implementation"]; network: Network; file: ExportFile };
+
+function entryOf(store: PrimedStore, scenario: Scenario, { samples, last }: Repeated<Sample>, progress: Progress): LoadEntry {
   const { implementation, network, file } = scenario;
-  const { samples, last } = await repeat(plan, () => timeOnce(store, implementation, file, proxy));
   const wallMs = summarizeBy(samples, (s) => s.wallMs);
   progress(`${implementation} ${store.database} ${network} ${file.rows} rows, ${file.changeRatio * 100}% changed: median ${(wallMs.median / 1000).toFixed(2)} s, wrote ${last.written}`);
   return {
@@ -119,6 +114,28 @@ async function measure(
     counts: last.counts,
     loadAverage: currentLoad(),
   };
+}
+
+async function measure(store: PrimedStore, scenario: Scenario, plan: RepeatPlan, proxy: LatencyProxy | undefined, progress: Progress): Promise<LoadEntry> {
+  const runs = await repeat(plan, () => timeOnce(store, scenario.implementation, scenario.file, proxy));
+  return entryOf(store, scenario, runs, progress);
+}
+
+/** The loader and the baseline on the file they are compared on, their runs alternating. */
+async function measureSideBySide(
+  store: PrimedStore,
+  scenarios: readonly [Scenario, Scenario],
+  plans: readonly [RepeatPlan, RepeatPlan],
+  proxy: LatencyProxy | undefined,
+  progress: Progress,
+): Promise<[LoadEntry, LoadEntry]> {
+  const [loader, baseline] = scenarios;
+  const [loaderRuns, baselineRuns] = await repeatAlternating(
+    plans,
+    () => timeOnce(store, loader.implementation, loader.file, proxy),
+    () => timeOnce(store, baseline.implementation, baseline.file, proxy),
+  );
+  return [entryOf(store, loader, loaderRuns, progress), entryOf(store, baseline, baselineRuns, progress)];
 }
 
 /**
@@ -147,14 +164,27 @@ export async function benchLoads(plan: LoadPlan, progress: Progress): Promise<Lo
         const networks: [Network, LatencyProxy | undefined][] = [["loopback", undefined]];
         if (size.proxied !== "none") networks.push(["proxy-20ms", proxy]);
         for (const [network, via] of networks) {
-          for (const file of changed) entries.push(await measure(postgres, { implementation: "loader", network, file }, size, via, progress));
-          const baseline = { implementation: "baseline", database: "postgres", network, rows: size.rows, changeRatio: plan.baselineChangeRatio } as const;
-          if (network === "proxy-20ms" && size.proxied === "loader") {
-            entries.push({ ...baseline, status: "skipped", reason: size.skipReasons.proxiedBaseline ?? "not run through the proxy at this size" });
-          } else {
-            const repeatPlan = (network === "proxy-20ms" ? size.slowRepeat?.proxiedBaseline : undefined) ?? size;
-            entries.push(await measure(postgres, { implementation: "baseline", network, file: baselineFile }, repeatPlan, via, progress));
+          const baselineRuns = network === "proxy-20ms" && size.proxied === "loader" ? undefined : ((network === "proxy-20ms" ? size.slowRepeat?.proxiedBaseline : undefined) ?? size);
+          let baselineEntry: LoadEntry = {
+            status: "skipped",
+            implementation: "baseline",
+            database: "postgres",
+            network,
+            rows: size.rows,
+            changeRatio: plan.baselineChangeRatio,
+            reason: size.skipReasons.proxiedBaseline ?? "not run through the proxy at this size",
+          };
+          for (const file of changed) {
+            const loader: Scenario = { implementation: "loader", network, file };
+            if (baselineRuns !== undefined && file.changeRatio === plan.baselineChangeRatio) {
+              const [loaderEntry, measured] = await measureSideBySide(postgres, [loader, { implementation: "baseline", network, file: baselineFile }], [size, baselineRuns], via, progress);
+              entries.push(loaderEntry);
+              baselineEntry = measured;
+            } else {
+              entries.push(await measure(postgres, loader, size, via, progress));
+            }
           }
+          entries.push(baselineEntry);
         }
       } finally {
         await postgres.dispose();
