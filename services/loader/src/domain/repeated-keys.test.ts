@@ -15,7 +15,7 @@ describe("RepeatedKeys", () => {
     const keys = new RepeatedKeys();
     let maybes = 0;
     for (let i = 0; i < 100_000; i++) if (keys.add(`06${String(i * 104_729).padStart(8, "0")}`)) maybes++;
-    // Expected about 0.012% (12); the SQL recount makes a false maybe cost time, never a wrong result.
+    // Expected about 0.02% (20); the SQL recount makes a false maybe cost time, never a wrong result.
     expect(maybes).toBeLessThan(100);
   });
 });

@@ -2,7 +2,7 @@
  * Remembers the customer keys of one export in a fixed 2 MiB bit array (a blocked Bloom filter:
  * two bits per key, both in one 64-byte block, so a key costs one cache miss), to tell which
  * rows may repeat a key met earlier in the file. "No" is certain; "maybe" is wrong for about
- * 0.01% of rows at 100k rows and 1.5% at a million. The loader then counts in SQL only the keys
+ * 0.02% of rows at 100k rows and 1% at a million. The loader then counts in SQL only the keys
  * of the "maybe" rows, where counting every key of the export was its slowest step at 100k rows
  * (a 100k-group aggregate); the memory stays the same whatever the export's size.
  */
