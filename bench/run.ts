@@ -17,7 +17,8 @@ import { currentLoad, describeMachine } from "./lib/machine.ts";
 import { gnuTimeMissing } from "./lib/measure.ts";
 import { postgresVersion } from "./lib/postgres-databases.ts";
 import { renderMarkdown } from "./lib/report-markdown.ts";
-import { BenchResults, type LoadEntry, type ScrapeEntry } from "./lib/results.ts";
+import { BenchResults, readResults, type LoadEntry, type ScrapeEntry } from "./lib/results.ts";
+import { hostSpeedNote } from "./lib/host-speed.ts";
 import { checkTargets } from "./lib/targets.ts";
 import { benchEndToEnd } from "./scenarios/end-to-end.ts";
 import { benchLoads } from "./scenarios/load.ts";
@@ -62,6 +63,10 @@ const scrape: ScrapeEntry[] =
   noChromium === undefined ? await benchScrapes(plan.scrape, progress) : plan.scrape.sizes.map((customers) => ({ status: "skipped", customers, reason: noChromium }));
 const endToEnd = [await benchEndToEnd(plan.endToEnd, progress)];
 
+// Read before this run replaces it: the host-speed note compares the two.
+const previous = await readResults(resolve(outDir, "results.json"));
+const hostSpeed = hostSpeedNote(previous?.mode === plan.mode ? previous : undefined, { startedAt: startedAt.toISOString(), processFloorMs: loads.processFloorMs, load: loads.entries });
+
 const notes = [
   "Each timed load gets its own fresh database: a copy (CREATE DATABASE … TEMPLATE, or a copied PGlite directory) of one that holds the base export, loaded untimed and then VACUUM ANALYZEd, as a table that has sat since yesterday's run would be.",
   "customer rows written = inserted + updated + softDeleted + revived from the loader's counts; \"table: n\" counts rows of backoffice.customers whose transaction id is newer than the run's start, read from Postgres independently of the loader.",
@@ -70,6 +75,7 @@ const notes = [
   "PGlite runs inside the loader's process, so its peak RSS includes the database.",
   `1-minute load average on the machine: ${loadBefore} at the start, ${loadRange(loads.entries)} across the load scenarios, ${currentLoad()} at the end (other work shares these cores and inflates the figures; each entry in results.json carries its own).`,
   `A Node process that only connects and runs \`select 1\` (bench/baseline/connect-only.ts) takes ${(loads.processFloorMs.loopback.median / 1000).toFixed(2)} s on loopback and ${(loads.processFloorMs["proxy-20ms"].median / 1000).toFixed(2)} s through the proxy: no loader process can take less, so where the seed's method takes less than N times that, N× is out of reach.`,
+  ...(hostSpeed === undefined ? [] : [hostSpeed]),
   "The loader's runs on the 1%-changed file and the seed method's runs alternate (warm-ups too), so a slow spell of the shared machine slows both alike; the other change ratios run just before.",
   "Both sides run with Node's compile cache (NODE_COMPILE_CACHE), as on a machine that runs them daily; the loader with the Node options of its image (docker/node-service.Dockerfile).",
   ...plan.notes,

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { SyncCounts } from "@crm-sync/contracts";
 
@@ -94,3 +95,15 @@ export const BenchResults = z.object({
   notes: z.array(z.string()),
 });
 export type BenchResults = z.infer<typeof BenchResults>;
+
+/** A results.json written before, or undefined when there is none or it no longer parses. */
+export async function readResults(file: string): Promise<BenchResults | undefined> {
+  const text = await readFile(file, "utf8").catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const parsed = BenchResults.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
