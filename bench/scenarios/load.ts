@@ -165,26 +165,30 @@ export async function benchLoads(plan: LoadPlan, progress: Progress): Promise<Lo
         if (size.proxied !== "none") networks.push(["proxy-20ms", proxy]);
         for (const [network, via] of networks) {
           const baselineRuns = network === "proxy-20ms" && size.proxied === "loader" ? undefined : ((network === "proxy-20ms" ? size.slowRepeat?.proxiedBaseline : undefined) ?? size);
-          let baselineEntry: LoadEntry = {
-            status: "skipped",
-            implementation: "baseline",
-            database: "postgres",
-            network,
-            rows: size.rows,
-            changeRatio: plan.baselineChangeRatio,
-            reason: size.skipReasons.proxiedBaseline ?? "not run through the proxy at this size",
-          };
+          const baseline: Scenario = { implementation: "baseline", network, file: baselineFile };
+          let baselineEntry: LoadEntry | undefined;
           for (const file of changed) {
             const loader: Scenario = { implementation: "loader", network, file };
             if (baselineRuns !== undefined && file.changeRatio === plan.baselineChangeRatio) {
-              const [loaderEntry, measured] = await measureSideBySide(postgres, [loader, { implementation: "baseline", network, file: baselineFile }], [size, baselineRuns], via, progress);
+              const [loaderEntry, measured] = await measureSideBySide(postgres, [loader, baseline], [size, baselineRuns], via, progress);
               entries.push(loaderEntry);
               baselineEntry = measured;
             } else {
               entries.push(await measure(postgres, loader, size, via, progress));
             }
           }
-          entries.push(baselineEntry);
+          if (baselineEntry === undefined && baselineRuns !== undefined) baselineEntry = await measure(postgres, baseline, baselineRuns, via, progress);
+          entries.push(
+            baselineEntry ?? {
+              status: "skipped",
+              implementation: "baseline",
+              database: "postgres",
+              network,
+              rows: size.rows,
+              changeRatio: plan.baselineChangeRatio,
+              reason: size.skipReasons.proxiedBaseline ?? "not run through the proxy at this size",
+            },
+          );
         }
       } finally {
         await postgres.dispose();
