@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { Sql } from "postgres";
 import type { Stage, StoredObject, SyncCounts } from "@crm-sync/contracts";
 import type { Database } from "@crm-sync/db";
-import { commitBehind, inTransaction, toDbError } from "@crm-sync/db";
+import { commitBehind, inTransaction, toDbError, type CommitBehind } from "@crm-sync/db";
 import type { SyncError } from "@crm-sync/errors";
 import { forRun, type Logger } from "@crm-sync/logging";
 import { maskKey } from "./domain/customer-key.ts";
@@ -47,12 +47,15 @@ export type LoadResult =
   | { status: "duplicate"; counts: SyncCounts; durationMs: number; sha256: string; messageKey: string; published: boolean }
   | { status: "dry-run"; counts: SyncCounts; durationMs: number; sha256: string; sample: DiffSampleEntry[] };
 
+/** A result before its duration is stamped on it, once the transaction has ended. */
+type Untimed<R> = R extends unknown ? Omit<R, "durationMs"> : never;
+
 /** Sent with BEGIN: the loads of all loaders queue on this lock, one at a time. */
 const LOCK_AND_STAGE = `select pg_advisory_xact_lock(hashtext('crm_sync.loader')); set local work_mem = '64MB'; ${CREATE_STAGING};`;
 
 class RolledBack {
-  readonly result: LoadResult;
-  constructor(result: LoadResult) {
+  readonly result: Untimed<LoadResult>;
+  constructor(result: Untimed<LoadResult>) {
     this.result = result;
   }
 }
@@ -68,12 +71,12 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
   const limits = deps.limits ?? DEFAULT_GUARD_LIMITS;
   let tally: ParseTally | undefined;
   try {
-    const result = await inTransaction(deps.db.sql, LOCK_AND_STAGE, async (tx) => {
+    const result = await inTransaction(deps.db.sql, LOCK_AND_STAGE, async (tx): Promise<Untimed<LoadResult> | CommitBehind<Untimed<LoadResult>>> => {
       // Statements awaited together are pipelined: sent at once (in the order they are made: each
       // is `execute()`d as it is made), answered in order, one round trip for the lot. Against a
       // database 20 ms away a load is mostly round trips.
       if (request.expectedSha256 !== undefined && !request.dryRun) {
-        const seen = await duplicateOf(tx, request.runId, request.expectedSha256, started);
+        const seen = await duplicateOf(tx, request.runId, request.expectedSha256);
         if (seen !== undefined) return seen;
       }
 
@@ -89,7 +92,7 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
       // Without a recorded sha256 (a local file) the bytes just read are the identity.
       const lateSha = request.expectedSha256 === undefined && !request.dryRun ? tally.sha256 : undefined;
       const [seen, totals] = await Promise.all([
-        lateSha === undefined ? undefined : duplicateOf(tx, request.runId, lateSha, started),
+        lateSha === undefined ? undefined : duplicateOf(tx, request.runId, lateSha),
         buildPlan(tx),
       ]);
       if (seen !== undefined) return seen;
@@ -103,7 +106,7 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
 
       if (request.dryRun) {
         const sample = (await samplePlan(tx, 5)).map(describeSample);
-        throw new RolledBack({ status: "dry-run", counts, durationMs: Date.now() - started, sha256: tally.sha256, sample });
+        throw new RolledBack({ status: "dry-run", counts, sha256: tally.sha256, sample });
       }
 
       await deps.onStage?.("committing", "Writing the changes");
@@ -118,27 +121,27 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
           ...(request.sourceObject === undefined ? {} : { sourceObject: request.sourceObject }),
         }),
       ]);
-      const loaded = { status: "loaded" as const, counts, durationMs: Date.now() - started, sha256: tally.sha256, messageKey };
+      const loaded = { status: "loaded" as const, counts, sha256: tally.sha256, messageKey };
       if (deps.beforeCommit === undefined) return commitBehind(writes, loaded);
       await writes;
       await deps.beforeCommit(request.runId);
       return loaded;
     });
-    // Committed by now: the duration includes the commit.
+    // Durations are stamped once the transaction has ended, so they include the commit (or rollback).
     return { ...result, durationMs: Date.now() - started };
   } catch (error) {
-    if (error instanceof RolledBack) return error.result;
+    if (error instanceof RolledBack) return { ...error.result, durationMs: Date.now() - started };
     const failure = toDbError(error);
     if (failure.code === "MASS_DELETE_HELD") await rememberHeldRun(deps, request, tally, failure);
     throw failure;
   }
 }
 
-async function duplicateOf(tx: Sql, runId: string, sha256: string, started: number): Promise<LoadResult | undefined> {
+async function duplicateOf(tx: Sql, runId: string, sha256: string): Promise<Untimed<LoadResult> | undefined> {
   const messageKey = loadMessageKey(runId, sha256);
   const seen: ProcessedLoad | undefined = await findProcessedLoad(tx, messageKey);
   if (seen === undefined) return undefined;
-  return { status: "duplicate", counts: seen.counts, durationMs: Date.now() - started, sha256, messageKey, published: seen.published };
+  return { status: "duplicate", counts: seen.counts, sha256, messageKey, published: seen.published };
 }
 
 function countsOf(tally: ParseTally, totals: PlanTotals): SyncCounts {
