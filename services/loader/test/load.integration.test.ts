@@ -154,6 +154,23 @@ for (const backend of BACKENDS) {
       expect(result.counts).toMatchObject({ rows: 30, inserted: 29, rejected: 1 });
     });
 
+    it("stages long Thai text, tabs and backslashes byte for byte, across many COPY chunks and in a line larger than one", async () => {
+      // 300 addresses of ~3,900 Thai characters (~11.7 kB each in UTF-8) span many staging
+      // chunks; the rejected row's 100,000-character name needs a chunk of its own.
+      const thai = "บ้านเลขที่ ถนนสุขุมวิท\tแขวง\\เขต ";
+      const rows = base(300).map((c, i) => ({ ...c, address: `${i} ${thai.repeat(130)}`.slice(0, 3900) }));
+      const result = await loadBytes(db, exportCsv(rows), { limits: { maxRejectRatio: 0.05, maxDeleteRatio: 0.1 } });
+      expect(result.counts).toMatchObject({ rows: 300, inserted: 300, rejected: 0 });
+      const stored = await db.sql<Array<{ customer_name: string; address: string }>>`select customer_name, address from backoffice.customers`;
+      const addresses = new Map(stored.map((r) => [r.customer_name, r.address]));
+      expect(rows.filter((c) => addresses.get(c.name) !== c.address?.trim())).toEqual([]);
+
+      const next = rows.map((c, i) => (i === 9 ? { ...c, name: "ส".repeat(100_000) } : c));
+      const again = await loadBytes(db, exportCsv(next), { limits: { maxRejectRatio: 0.05, maxDeleteRatio: 0.1 } });
+      // Staged intact, the rejected row still names its customer by number: nobody is soft-deleted.
+      expect(again.counts).toEqual({ rows: 300, inserted: 0, updated: 0, unchanged: 299, softDeleted: 0, revived: 0, rejected: 1 });
+    });
+
     it("does not soft-delete a customer whose number appears twice in the next export", async () => {
       const rows = base(30);
       await loadBytes(db, exportCsv(rows));
