@@ -12,9 +12,11 @@ import type { Sql } from "postgres";
  * - the other new keys are inserts and the other vanished active keys soft-deletes.
  * The export meets the table in one full join, which keeps only the rows that differ
  * (`loader_diff`, with the staged content the writes need): at 100k rows each pass over the
- * two tables costs ~50 ms, and everything after this one works on the changes alone.
- * A repeated key's second row is always flagged key_may_repeat (see RepeatedKeys), so only the
- * flagged keys are counted, not all of them.
+ * two tables costs ~50 ms, and everything after this one works on the changes alone. Rejected
+ * rows go through the join too and are dropped from its result: cheaper than taking them out of
+ * the whole export first (another pass, ~0.4 s at a million rows).
+ * A repeated key's second row is always flagged key_may_repeat (see RepeatedKeys), so only rows
+ * with a flagged key are counted, in the same pass that collects the invalid ones.
  * Rekeys pair by window counts, not correlated subqueries: the latter took seconds at 100k rows.
  * The planner needs to know how many staged rows there are and how many keys repeat; a full
  * ANALYZE of every column took 200 ms at 100k rows, a small sample of the key 10 ms.
@@ -23,22 +25,21 @@ const BUILD_PLAN = `
   set local default_statistics_target = 10;
   analyze loader_staging (customer_key);
   create temp table loader_rejected on commit drop as
-    select customer_key, customer_name, date_joined from loader_staging
-    where rejected or customer_key in (
-      select customer_key from loader_staging
-      where customer_key in (select customer_key from loader_staging where key_may_repeat)
-      group by customer_key having count(*) > 1);
+    select customer_key, customer_name, date_joined from (
+      select customer_key, customer_name, date_joined, rejected, count(*) over (partition by customer_key) as copies
+      from loader_staging
+      where rejected or customer_key in (select customer_key from loader_staging where key_may_repeat)) candidate
+    where rejected or copies > 1;
   create temp table loader_diff on commit drop as
     select s.*, c.id as customer_id, c.customer_key as old_key, c.customer_name as old_name, c.date_joined as old_joined,
            case when s.row_no is null then 'gone' when c.id is null then 'new' when c.deleted_at is null then 'update' else 'revive' end as kind
-    from (select * from loader_staging v
-          where not exists (select 1 from loader_rejected r where r.customer_key = v.customer_key)) s
+    from loader_staging s
     full join backoffice.customers c on c.customer_key = s.customer_key
     where case when s.row_no is null then c.deleted_at is null
                when c.id is null then true
                else c.deleted_at is not null or c.row_hash <> s.row_hash end;
-  delete from loader_diff d where d.kind = 'gone'
-    and exists (select 1 from loader_rejected r where r.customer_key = d.old_key);
+  delete from loader_diff d where d.kind <> 'gone'
+    and exists (select 1 from loader_rejected r where r.customer_key = d.customer_key);
   delete from loader_diff d where d.kind = 'gone'
     and exists (select 1 from loader_rejected r where r.customer_name = d.old_name and r.date_joined = d.old_joined);
   create temp table loader_plan (kind text not null, customer_id uuid, row_no integer) on commit drop;
