@@ -5,50 +5,47 @@ export interface RepeatPlan {
   repetitions: number;
 }
 
-/**
- * Runs `once` warm-up times untimed (caches, JIT, the OS page cache), then `repetitions` times,
- * and keeps the samples of the timed runs. The last timed run's detail is returned too.
- */
-export async function repeat<T>(plan: RepeatPlan, once: () => Promise<T>): Promise<Repeated<T>> {
-  for (let i = 0; i < plan.warmups; i++) await once();
-  const samples: T[] = [];
-  for (let i = 0; i < plan.repetitions; i++) samples.push(await once());
-  const last = samples.at(-1);
-  if (last === undefined) throw new Error("at least one repetition is needed");
-  return { samples, last };
-}
-
-export function summarizeBy<T>(samples: readonly T[], pick: (sample: T) => number): Summary {
-  return summarize(samples.map(pick));
-}
-
 export interface Repeated<T> {
   samples: T[];
   last: T;
 }
 
+/** One measurement to repeat: how often, and one run of it. */
+export interface Measurement<T> {
+  plan: RepeatPlan;
+  once: () => Promise<T>;
+}
+
 /**
- * `repeat` for two measurements that are compared with each other: their runs alternate (first,
- * second, first, …; warm-ups too), so a spell in which the machine runs slower (other work on a
- * shared host) slows both alike rather than whichever happened to run then.
+ * Runs every measurement's warm-ups untimed (caches, JIT, the OS page cache), then its timed
+ * runs, keeping the samples of the timed runs and the last one's detail. Measurements that are
+ * read side by side take turns, one run each (a, b, c, a, b, c, …; warm-ups too), so a spell in
+ * which the shared machine runs slower slows them alike rather than whichever ran then; one
+ * with fewer runs drops out once it has them.
  */
-export async function repeatAlternating<A, B>(plans: readonly [RepeatPlan, RepeatPlan], first: () => Promise<A>, second: () => Promise<B>): Promise<[Repeated<A>, Repeated<B>]> {
-  const [planA, planB] = plans;
-  for (let i = 0; i < Math.max(planA.warmups, planB.warmups); i++) {
-    if (i < planA.warmups) await first();
-    if (i < planB.warmups) await second();
+export async function repeatInterleaved<T>(measurements: readonly Measurement<T>[]): Promise<Repeated<T>[]> {
+  const rounds = (runs: (plan: RepeatPlan) => number) => Math.max(0, ...measurements.map((m) => runs(m.plan)));
+  for (let round = 0; round < rounds((plan) => plan.warmups); round++) {
+    for (const { plan, once } of measurements) if (round < plan.warmups) await once();
   }
-  const samplesA: A[] = [];
-  const samplesB: B[] = [];
-  for (let i = 0; i < Math.max(planA.repetitions, planB.repetitions); i++) {
-    if (i < planA.repetitions) samplesA.push(await first());
-    if (i < planB.repetitions) samplesB.push(await second());
+  const samples = measurements.map((): T[] => []);
+  for (let round = 0; round < rounds((plan) => plan.repetitions); round++) {
+    for (const [i, { plan, once }] of measurements.entries()) if (round < plan.repetitions) samples[i]?.push(await once());
   }
-  const lastA = samplesA.at(-1);
-  const lastB = samplesB.at(-1);
-  if (lastA === undefined || lastB === undefined) throw new Error("at least one repetition of each is needed");
-  return [
-    { samples: samplesA, last: lastA },
-    { samples: samplesB, last: lastB },
-  ];
+  return samples.map((timed) => {
+    const last = timed.at(-1);
+    if (last === undefined) throw new Error("at least one repetition is needed");
+    return { samples: timed, last };
+  });
+}
+
+/** One measurement on its own: its warm-ups, then its timed runs. */
+export async function repeat<T>(plan: RepeatPlan, once: () => Promise<T>): Promise<Repeated<T>> {
+  const [repeated] = await repeatInterleaved([{ plan, once }]);
+  if (repeated === undefined) throw new Error("unreachable: one measurement gives one result");
+  return repeated;
+}
+
+export function summarizeBy<T>(samples: readonly T[], pick: (sample: T) => number): Summary {
+  return summarize(samples.map(pick));
 }

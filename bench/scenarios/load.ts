@@ -1,6 +1,6 @@
 import { exportFile, type ExportFile } from "../lib/data-files.ts";
 import { startLatencyProxy, type LatencyProxy } from "../lib/latency-proxy.ts";
-import { repeat, repeatAlternating, summarizeBy, type RepeatPlan, type Repeated } from "../lib/repeat.ts";
+import { repeat, repeatInterleaved, summarizeBy, type RepeatPlan, type Repeated } from "../lib/repeat.ts";
 import { currentLoad } from "../lib/machine.ts";
 import { roundTripsMs } from "../lib/postgres-databases.ts";
 import type { LoadEntry, ProcessFloor } from "../lib/results.ts";
@@ -94,6 +94,7 @@ async function timeOnce(store: PrimedStore, implementation: LoadEntry["implement
 }
 
 type Scenario = { implementation: LoadEntry["implementation"]; network: Network; file: ExportFile };
+type ScenarioRuns = { scenario: Scenario; plan: RepeatPlan };
 
 function entryOf(store: PrimedStore, scenario: Scenario, { samples, last }: Repeated<Sample>, progress: Progress): LoadEntry {
   const { implementation, network, file } = scenario;
@@ -116,26 +117,17 @@ function entryOf(store: PrimedStore, scenario: Scenario, { samples, last }: Repe
   };
 }
 
-async function measure(store: PrimedStore, scenario: Scenario, plan: RepeatPlan, proxy: LatencyProxy | undefined, progress: Progress): Promise<LoadEntry> {
-  const runs = await repeat(plan, () => timeOnce(store, scenario.implementation, scenario.file, proxy));
-  return entryOf(store, scenario, runs, progress);
-}
-
-/** The loader and the baseline on the file they are compared on, their runs alternating. */
-async function measureSideBySide(
-  store: PrimedStore,
-  scenarios: readonly [Scenario, Scenario],
-  plans: readonly [RepeatPlan, RepeatPlan],
-  proxy: LatencyProxy | undefined,
-  progress: Progress,
-): Promise<[LoadEntry, LoadEntry]> {
-  const [loader, baseline] = scenarios;
-  const [loaderRuns, baselineRuns] = await repeatAlternating(
-    plans,
-    () => timeOnce(store, loader.implementation, loader.file, proxy),
-    () => timeOnce(store, baseline.implementation, baseline.file, proxy),
-  );
-  return [entryOf(store, loader, loaderRuns, progress), entryOf(store, baseline, baselineRuns, progress)];
+/**
+ * Every scenario of one store and network, their runs taking turns (see repeatInterleaved), so
+ * the change ratios and the seed's method are read side by side. Entries come back in the order given.
+ */
+async function measureInterleaved(store: PrimedStore, runs: readonly ScenarioRuns[], proxy: LatencyProxy | undefined, progress: Progress): Promise<LoadEntry[]> {
+  const repeated = await repeatInterleaved(runs.map(({ scenario, plan }) => ({ plan, once: () => timeOnce(store, scenario.implementation, scenario.file, proxy) })));
+  return runs.map(({ scenario }, i) => {
+    const samples = repeated[i];
+    if (samples === undefined) throw new Error("unreachable: one result per scenario");
+    return entryOf(store, scenario, samples, progress);
+  });
 }
 
 /**
@@ -165,30 +157,13 @@ export async function benchLoads(plan: LoadPlan, progress: Progress): Promise<Lo
         if (size.proxied !== "none") networks.push(["proxy-20ms", proxy]);
         for (const [network, via] of networks) {
           const baselineRuns = network === "proxy-20ms" && size.proxied === "loader" ? undefined : ((network === "proxy-20ms" ? size.slowRepeat?.proxiedBaseline : undefined) ?? size);
-          const baseline: Scenario = { implementation: "baseline", network, file: baselineFile };
-          let baselineEntry: LoadEntry | undefined;
-          for (const file of changed) {
-            const loader: Scenario = { implementation: "loader", network, file };
-            if (baselineRuns !== undefined && file.changeRatio === plan.baselineChangeRatio) {
-              const [loaderEntry, measured] = await measureSideBySide(postgres, [loader, baseline], [size, baselineRuns], via, progress);
-              entries.push(loaderEntry);
-              baselineEntry = measured;
-            } else {
-              entries.push(await measure(postgres, loader, size, via, progress));
-            }
+          const runs: ScenarioRuns[] = changed.map((file) => ({ scenario: { implementation: "loader", network, file }, plan: size }));
+          if (baselineRuns !== undefined) runs.push({ scenario: { implementation: "baseline", network, file: baselineFile }, plan: baselineRuns });
+          entries.push(...(await measureInterleaved(postgres, runs, via, progress)));
+          if (baselineRuns === undefined) {
+            const reason = size.skipReasons.proxiedBaseline ?? "not run through the proxy at this size";
+            entries.push({ status: "skipped", implementation: "baseline", database: "postgres", network, rows: size.rows, changeRatio: plan.baselineChangeRatio, reason });
           }
-          if (baselineEntry === undefined && baselineRuns !== undefined) baselineEntry = await measure(postgres, baseline, baselineRuns, via, progress);
-          entries.push(
-            baselineEntry ?? {
-              status: "skipped",
-              implementation: "baseline",
-              database: "postgres",
-              network,
-              rows: size.rows,
-              changeRatio: plan.baselineChangeRatio,
-              reason: size.skipReasons.proxiedBaseline ?? "not run through the proxy at this size",
-            },
-          );
         }
       } finally {
         await postgres.dispose();
@@ -197,13 +172,14 @@ export async function benchLoads(plan: LoadPlan, progress: Progress): Promise<Lo
       // One primed PGlite directory per size, and the entries in change order whether timed or not.
       const pglite = size.pgliteRatios.length > 0 ? await primePglite(base) : undefined;
       try {
+        const timed = pglite === undefined ? [] : changed.filter((file) => size.pgliteRatios.includes(file.changeRatio));
+        const runs: ScenarioRuns[] = timed.map((file) => ({ scenario: { implementation: "loader", network: "in-process", file }, plan: size.slowRepeat?.pglite ?? size }));
+        const measured = pglite === undefined ? [] : await measureInterleaved(pglite, runs, undefined, progress);
+        const byFile = new Map(timed.map((file, i) => [file, measured[i]]));
         for (const file of changed) {
-          if (pglite !== undefined && size.pgliteRatios.includes(file.changeRatio)) {
-            entries.push(await measure(pglite, { implementation: "loader", network: "in-process", file }, size.slowRepeat?.pglite ?? size, undefined, progress));
-          } else {
-            const reason = size.skipReasons.pglite ?? "PGlite is not timed at this size";
-            entries.push({ status: "skipped", implementation: "loader", database: "pglite", network: "in-process", rows: size.rows, changeRatio: file.changeRatio, reason });
-          }
+          const entry = byFile.get(file);
+          const reason = size.skipReasons.pglite ?? "PGlite is not timed at this size";
+          entries.push(entry ?? { status: "skipped", implementation: "loader", database: "pglite", network: "in-process", rows: size.rows, changeRatio: file.changeRatio, reason });
         }
       } finally {
         await pglite?.dispose();
