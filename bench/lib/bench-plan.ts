@@ -24,7 +24,7 @@ const CHANGE_RATIOS = [0, DAILY_CHANGE, 1];
  */
 const SEED_THROUGH_PROXY_AT_1M = "not timed: a trial run passed the bench's 10-minute limit per process";
 
-/** `npm run bench`: every size, a warm-up and several timed runs (20–30 minutes on 2 cores, by how fast the host runs that day). */
+/** `npm run bench`: every size, a warm-up and several timed runs (25–40 minutes on 2 cores, by how fast the host runs that day). */
 export const FULL_PLAN: BenchPlan = {
   mode: "full",
   changeRatios: CHANGE_RATIOS,
