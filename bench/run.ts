@@ -76,7 +76,7 @@ const notes = [
   `1-minute load average on the machine: ${loadBefore} at the start, ${loadRange(loads.entries)} across the load scenarios, ${currentLoad()} at the end (other work shares these cores and inflates the figures; each entry in results.json carries its own).`,
   `A Node process that only connects and runs \`select 1\` (bench/baseline/connect-only.ts) takes ${(loads.processFloorMs.loopback.median / 1000).toFixed(2)} s on loopback and ${(loads.processFloorMs["proxy-20ms"].median / 1000).toFixed(2)} s through the proxy: no loader process can take less, so where the seed's method takes less than N times that, N× is out of reach.`,
   ...(hostSpeed === undefined ? [] : [hostSpeed]),
-  "At each size and network, the runs of every scenario take turns (the loader at each change ratio, then the seed's method, then round again; warm-ups too), so a slow spell of the shared machine slows them alike.",
+  "At each size, the runs of every scenario on one database take turns (the loader at each change ratio and the seed's method, on loopback and then through the proxy, then round again; warm-ups too), so a slow spell of the shared machine slows them alike.",
   "Both sides run with Node's compile cache (NODE_COMPILE_CACHE), as on a machine that runs them daily; the loader with the Node options of its image (docker/node-service.Dockerfile).",
   ...plan.notes,
 ];

@@ -94,7 +94,8 @@ async function timeOnce(store: PrimedStore, implementation: LoadEntry["implement
 }
 
 type Scenario = { implementation: LoadEntry["implementation"]; network: Network; file: ExportFile };
-type ScenarioRuns = { scenario: Scenario; plan: RepeatPlan };
+/** A scenario, how often it runs, and the proxy its runs go through (none: loopback or PGlite). */
+type ScenarioRuns = { scenario: Scenario; plan: RepeatPlan; proxy?: LatencyProxy };
 
 function entryOf(store: PrimedStore, scenario: Scenario, { samples, last }: Repeated<Sample>, progress: Progress): LoadEntry {
   const { implementation, network, file } = scenario;
@@ -118,11 +119,12 @@ function entryOf(store: PrimedStore, scenario: Scenario, { samples, last }: Repe
 }
 
 /**
- * Every scenario of one store and network, their runs taking turns (see repeatInterleaved), so
- * the change ratios and the seed's method are read side by side. Entries come back in the order given.
+ * Every scenario of one store, their runs taking turns (see repeatInterleaved), so the change
+ * ratios, the networks and the seed's method are read side by side. Entries come back in the
+ * order given.
  */
-async function measureInterleaved(store: PrimedStore, runs: readonly ScenarioRuns[], proxy: LatencyProxy | undefined, progress: Progress): Promise<LoadEntry[]> {
-  const repeated = await repeatInterleaved(runs.map(({ scenario, plan }) => ({ plan, once: () => timeOnce(store, scenario.implementation, scenario.file, proxy) })));
+async function measureInterleaved(store: PrimedStore, runs: readonly ScenarioRuns[], progress: Progress): Promise<LoadEntry[]> {
+  const repeated = await repeatInterleaved(runs.map(({ scenario, plan, proxy }) => ({ plan, once: () => timeOnce(store, scenario.implementation, scenario.file, proxy) })));
   return runs.map(({ scenario }, i) => {
     const samples = repeated[i];
     if (samples === undefined) throw new Error("unreachable: one result per scenario");
@@ -155,16 +157,19 @@ export async function benchLoads(plan: LoadPlan, progress: Progress): Promise<Lo
       try {
         const networks: [Network, LatencyProxy | undefined][] = [["loopback", undefined]];
         if (size.proxied !== "none") networks.push(["proxy-20ms", proxy]);
+        const runs: ScenarioRuns[] = [];
+        const skipped: LoadEntry[] = [];
         for (const [network, via] of networks) {
+          const through = via === undefined ? {} : { proxy: via };
           const baselineRuns = network === "proxy-20ms" && size.proxied === "loader" ? undefined : ((network === "proxy-20ms" ? size.slowRepeat?.proxiedBaseline : undefined) ?? size);
-          const runs: ScenarioRuns[] = changed.map((file) => ({ scenario: { implementation: "loader", network, file }, plan: size }));
-          if (baselineRuns !== undefined) runs.push({ scenario: { implementation: "baseline", network, file: baselineFile }, plan: baselineRuns });
-          entries.push(...(await measureInterleaved(postgres, runs, via, progress)));
-          if (baselineRuns === undefined) {
+          for (const file of changed) runs.push({ scenario: { implementation: "loader", network, file }, plan: size, ...through });
+          if (baselineRuns !== undefined) runs.push({ scenario: { implementation: "baseline", network, file: baselineFile }, plan: baselineRuns, ...through });
+          else {
             const reason = size.skipReasons.proxiedBaseline ?? "not run through the proxy at this size";
-            entries.push({ status: "skipped", implementation: "baseline", database: "postgres", network, rows: size.rows, changeRatio: plan.baselineChangeRatio, reason });
+            skipped.push({ status: "skipped", implementation: "baseline", database: "postgres", network, rows: size.rows, changeRatio: plan.baselineChangeRatio, reason });
           }
         }
+        entries.push(...(await measureInterleaved(postgres, runs, progress)), ...skipped);
       } finally {
         await postgres.dispose();
       }
@@ -174,7 +179,7 @@ export async function benchLoads(plan: LoadPlan, progress: Progress): Promise<Lo
       try {
         const timed = pglite === undefined ? [] : changed.filter((file) => size.pgliteRatios.includes(file.changeRatio));
         const runs: ScenarioRuns[] = timed.map((file) => ({ scenario: { implementation: "loader", network: "in-process", file }, plan: size.slowRepeat?.pglite ?? size }));
-        const measured = pglite === undefined ? [] : await measureInterleaved(pglite, runs, undefined, progress);
+        const measured = pglite === undefined ? [] : await measureInterleaved(pglite, runs, progress);
         const byFile = new Map(timed.map((file, i) => [file, measured[i]]));
         for (const file of changed) {
           const entry = byFile.get(file);
