@@ -177,7 +177,7 @@ export async function benchLoads(plan: LoadPlan, progress: Progress): Promise<Lo
       // One primed PGlite directory per size, and the entries in change order whether timed or not.
       const pglite = size.pgliteRatios.length > 0 ? await primePglite(base) : undefined;
       try {
-        const timed = pglite === undefined ? [] : changed.filter((file) => size.pgliteRatios.includes(file.changeRatio));
+        const timed = changed.filter((file) => size.pgliteRatios.includes(file.changeRatio));
         const runs: ScenarioRuns[] = timed.map((file) => ({ scenario: { implementation: "loader", network: "in-process", file }, plan: size.slowRepeat?.pglite ?? size }));
         const measured = pglite === undefined ? [] : await measureInterleaved(pglite, runs, progress);
         const byFile = new Map(timed.map((file, i) => [file, measured[i]]));
