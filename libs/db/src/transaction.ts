@@ -25,16 +25,25 @@ function isCommitBehind<T>(outcome: T | CommitBehind<T>): outcome is CommitBehin
 
 /**
  * Runs `work` in one transaction on one connection, with `opening` (plain SQL, no parameters)
- * sent together with BEGIN: one round trip where postgres.js's own begin() takes two (it awaits
- * BEGIN alone before the first statement). Commits when `work` resolves, rolls back when it
- * throws; `work` must await every statement it starts, except those it hands back through
- * `commitBehind`.
+ * sent together with BEGIN. `work` starts without waiting for them: its first statement queues
+ * behind them on the connection and goes in the same round trip (postgres.js's own begin() takes
+ * two), and whatever it does before that statement (opening and parsing a file) overlaps the
+ * round trip. If the opening fails, the transaction is aborted, so every statement of `work`
+ * fails too and none runs outside it; the opening's error is the one thrown. Commits when `work`
+ * resolves, rolls back when it throws; `work` must await every statement it starts, except those
+ * it hands back through `commitBehind`.
  */
 export async function inTransaction<T>(sql: Sql, opening: string, work: (tx: ReservedSql) => Promise<T | CommitBehind<T>>): Promise<T> {
   const tx = await sql.reserve();
   try {
-    await tx.unsafe(`begin; ${opening}`);
-    const outcome = await work(tx);
+    const opened = tx.unsafe(`begin; ${opening}`).execute();
+    // Awaited below, after `work`: until then a failure must not count as unhandled.
+    opened.catch(() => {});
+    const outcome = await work(tx).catch(async (error: unknown) => {
+      await opened;
+      throw error;
+    });
+    await opened;
     const behind = isCommitBehind(outcome);
     const [committed] = await Promise.all([tx.unsafe("commit").execute(), behind ? outcome[IN_FLIGHT] : undefined]);
     // Postgres answers COMMIT of a failed transaction with ROLLBACK, not an error.

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isSyncError } from "@crm-sync/errors";
-import { createTestDatabase, gate, postgresMissing, type TestDatabase } from "@crm-sync/testing";
+import { createTestDatabase, gate, postgresMissing, waitFor, type TestDatabase } from "@crm-sync/testing";
 import { commitBehind, inTransaction, openDatabase, type Database } from "../src/index.ts";
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -85,6 +85,19 @@ function transactionContract(open: () => Promise<{ db: Database; done: () => Pro
     expect(error).toBeInstanceOf(Error);
     expect(await inTransaction(db.sql, "select 1", async () => "usable")).toBe("usable");
   });
+
+  // The work's statements are sent behind the opening without waiting for its answer.
+  it("runs none of the work's statements when the opening fails, and throws the opening's error", async () => {
+    const error = await rejection(
+      inTransaction(db.sql, "select * from no_such_table", async (tx) => {
+        await tx`insert into tx_notes values ('outside')`;
+        return "never";
+      }),
+    );
+    expect((error as Error).message).toContain("no_such_table");
+    expect(await db.sql`select body from tx_notes`).toEqual([]);
+    expect(await inTransaction(db.sql, "select 1", async () => "usable")).toBe("usable");
+  });
 }
 
 describe("inTransaction on PGlite", () => {
@@ -103,6 +116,31 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("inTransaction on Pos
     try {
       expect(await inTransaction(db.sql, "select 1", async (tx) => (await tx<Array<{ one: number }>>`select 1 as one`)[0]?.one)).toBe(1);
     } finally {
+      await db.close();
+      await database.drop();
+    }
+  });
+
+  it("starts the work while the opening is still waiting (for another session's lock)", async () => {
+    const database = await createTestDatabase();
+    const db = await openDatabase(database.url, { max: 2 });
+    const holder = await db.sql.reserve();
+    try {
+      await holder`select pg_advisory_lock(4242)`;
+      let workStarted!: () => void;
+      const started = new Promise<void>((resolve) => (workStarted = resolve));
+      const done = inTransaction(db.sql, "select pg_advisory_xact_lock(4242)", async (tx) => {
+        workStarted();
+        return (await tx<Array<{ one: number }>>`select 1 as one`)[0]?.one;
+      });
+      // Resolves only if the work began before the opening got the lock, which is still held.
+      await started;
+      // ...and the opening really is blocked behind it.
+      await waitFor(async () => (await holder<Array<{ waiting: number }>>`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`)[0]?.waiting === 1, { what: "the opening to wait for the lock" });
+      await holder`select pg_advisory_unlock(4242)`;
+      expect(await done).toBe(1);
+    } finally {
+      holder.release();
       await db.close();
       await database.drop();
     }

@@ -105,10 +105,25 @@ async function* copyChunks(batches: AsyncIterable<StagedCustomer[]>): AsyncGener
   }
 }
 
-/** Postgres: one COPY FROM STDIN stream, filled while the file is still being parsed. */
+/**
+ * Postgres: one COPY FROM STDIN stream, filled while the file is still being parsed. The parse
+ * starts before the server has accepted the COPY and fills the stream's buffer (16 batches)
+ * meanwhile, so the first rows are ready when it has: that round trip (and any statements still
+ * ahead of the COPY, such as the transaction's opening) no longer holds up the parse.
+ */
 export async function stageByCopy(tx: Sql, batches: AsyncIterable<StagedCustomer[]>): Promise<void> {
-  const writable = await tx.unsafe(`copy loader_staging (${COLUMNS}) from stdin`).writable();
-  await pipeline(Readable.from(copyChunks(batches)), writable);
+  const chunks = Readable.from(copyChunks(batches));
+  // A parse error before the pipeline below listens stays on the stream, which pipeline reports.
+  chunks.on("error", () => {});
+  chunks.read(0);
+  let writable;
+  try {
+    writable = await tx.unsafe(`copy loader_staging (${COLUMNS}) from stdin`).writable();
+  } catch (error) {
+    chunks.destroy();
+    throw error;
+  }
+  await pipeline(chunks, writable);
 }
 
 /** PGlite's socket does not carry COPY: one multi-row insert per batch, each column as an array. */
