@@ -22,6 +22,7 @@ import { hostSpeedNote } from "./lib/host-speed.ts";
 import { checkTargets } from "./lib/targets.ts";
 import { benchEndToEnd } from "./scenarios/end-to-end.ts";
 import { benchLoads } from "./scenarios/load.ts";
+import { baselineSha256 } from "./scenarios/load-processes.ts";
 import { benchScrapes } from "./scenarios/scrape.ts";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
@@ -65,12 +66,18 @@ const endToEnd = [await benchEndToEnd(plan.endToEnd, progress)];
 
 // Read before this run replaces it: the host-speed note compares the two.
 const previous = await readResults(resolve(outDir, "results.json"));
-const hostSpeed = hostSpeedNote(previous?.mode === plan.mode ? previous : undefined, { startedAt: startedAt.toISOString(), processFloorMs: loads.processFloorMs, load: loads.entries });
+const seedSha256 = await baselineSha256();
+const hostSpeed = hostSpeedNote(previous?.mode === plan.mode ? previous : undefined, {
+  startedAt: startedAt.toISOString(),
+  processFloorMs: loads.processFloorMs,
+  baselineSha256: seedSha256,
+  load: loads.entries,
+});
 
 const notes = [
   "Each timed load gets its own fresh database: a copy (CREATE DATABASE … TEMPLATE, or a copied PGlite directory) of one that holds the base export, loaded untimed and then VACUUM ANALYZEd, as a table that has sat since yesterday's run would be.",
   "customer rows written = inserted + updated + softDeleted + revived from the loader's counts; \"table: n\" counts rows of backoffice.customers whose transaction id is newer than the run's start, read from Postgres independently of the loader.",
-  "The seed's method (bench/baseline/seed-load.ts) reads the whole file into memory, deletes every row of its own table (public.seed_customers) and inserts 100 rows per statement, outside a transaction; its rows written = deleted + inserted.",
+  "The seed's method (bench/baseline/seed-load.ts) reads the whole file into memory, deletes every row of its own table (public.seed_customers) and inserts 100 rows per statement, one round trip each (a prepared statement, as one insert call of the seed's client), outside a transaction; its rows written = deleted + inserted.",
   "+20 ms RTT: both processes talk to the same Postgres through a TCP proxy that holds every chunk 10 ms each way (bench/lib/latency-proxy.ts), like a database across a network.",
   "PGlite runs inside the loader's process, so its peak RSS includes the database.",
   `1-minute load average on the machine: ${loadBefore} at the start, ${loadRange(loads.entries)} across the load scenarios, ${currentLoad()} at the end (other work shares these cores and inflates the figures; each entry in results.json carries its own).`,
@@ -89,6 +96,7 @@ const results = BenchResults.parse({
   machine,
   proxyRttMs: loads.proxyRttMs,
   processFloorMs: loads.processFloorMs,
+  baselineSha256: seedSha256,
   load: loads.entries,
   scrape,
   endToEnd,

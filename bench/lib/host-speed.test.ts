@@ -22,8 +22,8 @@ function seed(rows: number, ms: number): LoadEntry {
   };
 }
 
-function run(startedAt: string, floorMs: number, load: LoadEntry[]): HostSpeedFacts {
-  return { startedAt, processFloorMs: { loopback: summary(floorMs), "proxy-20ms": summary(floorMs + 60) }, load };
+function run(startedAt: string, floorMs: number, load: LoadEntry[], baselineSha256: string | undefined = "seed-v1"): HostSpeedFacts {
+  return { startedAt, processFloorMs: { loopback: summary(floorMs), "proxy-20ms": summary(floorMs + 60) }, baselineSha256, load };
 }
 
 describe("hostSpeedNote", () => {
@@ -37,6 +37,15 @@ describe("hostSpeedNote", () => {
     expect(hostSpeedNote(previous, current)).toBe(
       "Host speed: the connect-only process took 0.20 s against 0.06 s in the previous run (2026-11-27 07:50 UTC), and the seed's method at 100,000 rows 5.43 s against 1.84 s: this host ran about 3.3× slower.",
     );
+  });
+
+  it("leaves the seed's times out when its method changed, or the previous run did not record which it was", () => {
+    const current = run("2026-11-27T09:44:00.000Z", 200, [seed(100_000, 5_430)], "seed-v2");
+    for (const previous of [run("2026-11-27T07:50:12.000Z", 60, [seed(100_000, 1_840)], "seed-v1"), run("2026-11-27T07:50:12.000Z", 60, [seed(100_000, 1_840)], undefined)]) {
+      expect(hostSpeedNote(previous, current)).toBe(
+        "Host speed: the connect-only process took 0.20 s against 0.06 s in the previous run (2026-11-27 07:50 UTC), and the seed's method changed since then (or that run did not record it), so its times are not compared: this host ran about 3.3× slower.",
+      );
+    }
   });
 
   it("says when the hosts ran alike", () => {

@@ -4,6 +4,8 @@ import type { LoadEntry, ProcessFloor } from "./results.ts";
 export interface HostSpeedFacts {
   startedAt: string;
   processFloorMs: ProcessFloor;
+  /** The seed method's source, by hash: absent in runs from before it was recorded. */
+  baselineSha256?: string | undefined;
   load: readonly LoadEntry[];
 }
 
@@ -29,7 +31,10 @@ export function hostSpeedNote(previous: HostSpeedFacts | undefined, current: Hos
   const parts = [`the connect-only process took ${seconds(floorNow)} against ${seconds(floorThen)} in the previous run (${when} UTC)`];
   const sizes = [...new Set(current.load.map((e) => e.rows))].sort((a, b) => b - a);
   const shared = sizes.find((rows) => seedMs(current.load, rows) !== undefined && seedMs(previous.load, rows) !== undefined);
-  if (shared !== undefined) {
+  const sameSeed = previous.baselineSha256 !== undefined && previous.baselineSha256 === current.baselineSha256;
+  if (shared !== undefined && !sameSeed) {
+    parts.push("the seed's method changed since then (or that run did not record it), so its times are not compared");
+  } else if (shared !== undefined) {
     parts.push(`the seed's method at ${shared.toLocaleString("en-US")} rows ${seconds(seedMs(current.load, shared) ?? 0)} against ${seconds(seedMs(previous.load, shared) ?? 0)}`);
   }
   const ratio = floorNow / floorThen;

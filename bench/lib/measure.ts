@@ -11,7 +11,7 @@ export interface ProcessMeasurement {
 }
 
 const GNU_TIME = "/usr/bin/time";
-/** Far beyond any timed run (the slowest, PGlite at a million rows all changed, takes about 3 minutes). */
+/** Far beyond any timed run (the slowest, the seed's method through the proxy at a million rows, took 4 minutes in a trial). */
 const PROCESS_TIMEOUT_MS = 10 * 60_000;
 const RSS_MARK = "__RSS_KB__";
 

@@ -88,6 +88,8 @@ export const BenchResults = z.object({
   proxyRttMs: Summary.nullable(),
   /** The least any Node loader process can take (bench/baseline/connect-only.ts). */
   processFloorMs: ProcessFloor,
+  /** sha256 of bench/baseline/seed-load.ts: the seed's times compare between runs only where it is the same. */
+  baselineSha256: z.string().optional(),
   load: z.array(LoadEntry),
   scrape: z.array(ScrapeEntry),
   endToEnd: z.array(EndToEndEntry),

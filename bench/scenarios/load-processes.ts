@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,6 +53,11 @@ export async function runLoader(file: string, databaseUrl: string, runId: string
 export async function runBaseline(file: string, databaseUrl: string): Promise<TimedProcess<BaselineOutput>> {
   const measured = succeeded("the baseline", await measureProcess(NODE, [SEED_LOAD, file, databaseUrl], { ...process.env, ...COMPILE_CACHE }));
   return { wallMs: measured.wallMs, peakRssMb: measured.peakRssMb, output: BaselineOutput.parse(lastJsonLine(measured)) };
+}
+
+/** The seed method's source by hash, so a run compares the seed's times only with runs of the same method. */
+export async function baselineSha256(): Promise<string> {
+  return createHash("sha256").update(await readFile(SEED_LOAD)).digest("hex");
 }
 
 /** The floor: a Node process that only connects and runs `select 1` (bench/baseline/connect-only.ts). */

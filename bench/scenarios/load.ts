@@ -12,10 +12,10 @@ export interface LoadSizePlan extends RepeatPlan {
   rows: number;
   /** Change ratios timed on PGlite at this size ([] for none): a million rows on PGlite takes minutes a run. */
   pgliteRatios: readonly number[];
-  /** What runs through the latency proxy: the baseline makes one round trip per 100 rows. */
-  proxied: "loader-and-baseline" | "loader" | "none";
-  /** Why the scenarios this size leaves out are left out, for the table. */
-  skipReasons: { pglite?: string; proxiedBaseline?: string };
+  /** Whether the loader and the baseline also run through the latency proxy at this size. */
+  proxied: boolean;
+  /** Why PGlite is left out at this size where it is, for the table. */
+  skipReasons: { pglite?: string };
   /** Fewer runs where one takes most of a minute (the baseline through the proxy, PGlite at 1M). */
   slowRepeat?: { proxiedBaseline?: RepeatPlan; pglite?: RepeatPlan };
 }
@@ -156,20 +156,15 @@ export async function benchLoads(plan: LoadPlan, progress: Progress): Promise<Lo
       const postgres = await primePostgres(base);
       try {
         const networks: [Network, LatencyProxy | undefined][] = [["loopback", undefined]];
-        if (size.proxied !== "none") networks.push(["proxy-20ms", proxy]);
+        if (size.proxied) networks.push(["proxy-20ms", proxy]);
         const runs: ScenarioRuns[] = [];
-        const skipped: LoadEntry[] = [];
         for (const [network, via] of networks) {
           const through = via === undefined ? {} : { proxy: via };
-          const baselineRuns = network === "proxy-20ms" && size.proxied === "loader" ? undefined : ((network === "proxy-20ms" ? size.slowRepeat?.proxiedBaseline : undefined) ?? size);
+          const baselineRuns = (network === "proxy-20ms" ? size.slowRepeat?.proxiedBaseline : undefined) ?? size;
           for (const file of changed) runs.push({ scenario: { implementation: "loader", network, file }, plan: size, ...through });
-          if (baselineRuns !== undefined) runs.push({ scenario: { implementation: "baseline", network, file: baselineFile }, plan: baselineRuns, ...through });
-          else {
-            const reason = size.skipReasons.proxiedBaseline ?? "not run through the proxy at this size";
-            skipped.push({ status: "skipped", implementation: "baseline", database: "postgres", network, rows: size.rows, changeRatio: plan.baselineChangeRatio, reason });
-          }
+          runs.push({ scenario: { implementation: "baseline", network, file: baselineFile }, plan: baselineRuns, ...through });
         }
-        entries.push(...(await measureInterleaved(postgres, runs, progress)), ...skipped);
+        entries.push(...(await measureInterleaved(postgres, runs, progress)));
       } finally {
         await postgres.dispose();
       }
