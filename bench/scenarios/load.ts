@@ -16,7 +16,7 @@ export interface LoadSizePlan extends RepeatPlan {
   proxied: boolean;
   /** Why PGlite is left out at this size where it is, for the table. */
   skipReasons: { pglite?: string };
-  /** Fewer runs where one takes most of a minute (the baseline through the proxy, PGlite at 1M). */
+  /** Fewer runs where one is slow: the baseline through the proxy (half a minute at 100k, four at 1M), PGlite at 1M. */
   slowRepeat?: { proxiedBaseline?: RepeatPlan; pglite?: RepeatPlan };
 }
 
