@@ -1,5 +1,8 @@
+import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os";
+import { promisify } from "node:util";
+import { CHROMIUM_PATH } from "@crm-sync/testing";
 import type { Machine } from "./results.ts";
 
 async function osName(): Promise<string> {
@@ -13,6 +16,12 @@ async function pgliteVersion(): Promise<string> {
   return manifest === undefined ? "unknown" : String((JSON.parse(manifest) as { version?: unknown }).version ?? "unknown");
 }
 
+/** The scrape's start-up depends on the build: the headless shell opens its first page in about half the time. */
+async function chromiumVersion(): Promise<string> {
+  const version = await promisify(execFile)(CHROMIUM_PATH, ["--version"]).then(({ stdout }) => stdout.trim(), () => "not found");
+  return `${version} at ${CHROMIUM_PATH}`;
+}
+
 /** What the figures came from: they mean little without it. */
 export async function describeMachine(postgresVersion: string): Promise<Machine> {
   return {
@@ -23,6 +32,7 @@ export async function describeMachine(postgresVersion: string): Promise<Machine>
     nodeVersion: process.version,
     postgresVersion,
     pgliteVersion: await pgliteVersion(),
+    chromium: await chromiumVersion(),
   };
 }
 

@@ -40,7 +40,7 @@ function loadRows(results: BenchResults): string[][] {
 export function renderMarkdown(results: BenchResults): string {
   const m = results.machine;
   const lines: string[] = [
-    `Measured ${results.startedAt.slice(0, 16).replace("T", " ")} UTC (${results.mode} run, ${Math.round(results.durationSeconds)} s) on ${m.cpuModel}, ${m.cores} cores, ${m.ramGb} GB RAM, ${m.os}, Node ${m.nodeVersion}, Postgres ${m.postgresVersion}, PGlite ${m.pgliteVersion}.`,
+    `Measured ${results.startedAt.slice(0, 16).replace("T", " ")} UTC (${results.mode} run, ${Math.round(results.durationSeconds)} s) on ${m.cpuModel}, ${m.cores} cores, ${m.ramGb} GB RAM, ${m.os}, Node ${m.nodeVersion}, Postgres ${m.postgresVersion}, PGlite ${m.pgliteVersion}${m.chromium === undefined ? "" : `, ${m.chromium}`}.`,
     "",
     "### Loading an export: crm-sync loader vs. the seed's method",
     "",

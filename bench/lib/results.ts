@@ -63,6 +63,8 @@ export const Machine = z.object({
   nodeVersion: z.string(),
   postgresVersion: z.string(),
   pgliteVersion: z.string(),
+  /** Absent in runs from before it was recorded. */
+  chromium: z.string().optional(),
 });
 export type Machine = z.infer<typeof Machine>;
 

@@ -6,3 +6,4 @@ export { DatabaseEnv } from "./database-env.ts";
 export { DURATION_PATTERN, parseDuration } from "./duration.ts";
 export { SERVICE_NODE_OPTIONS } from "./node-options.ts";
 export { CHROMIUM_FLAGS } from "./chromium-flags.ts";
+export { DEBIAN_CHROMIUM_PATHS } from "./chromium-paths.ts";

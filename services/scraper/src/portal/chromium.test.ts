@@ -1,11 +1,20 @@
+import { chromium } from "playwright";
 import { describe, expect, it } from "vitest";
 import { SyncError } from "@crm-sync/errors";
 import { findChromium } from "./chromium.ts";
 
+const SHELL = "/usr/bin/chromium-headless-shell";
+const FULL = "/usr/bin/chromium";
+
 describe("findChromium", () => {
-  it("prefers CHROMIUM_PATH, then Debian's chromium", () => {
-    expect(findChromium("/opt/chrome/chrome", (path) => path === "/opt/chrome/chrome" || path === "/usr/bin/chromium")).toBe("/opt/chrome/chrome");
-    expect(findChromium(undefined, (path) => path === "/usr/bin/chromium")).toBe("/usr/bin/chromium");
+  it("prefers CHROMIUM_PATH, then Debian's headless shell, then Debian's chromium", () => {
+    expect(findChromium("/opt/chrome/chrome", (path) => path === "/opt/chrome/chrome" || path === SHELL)).toBe("/opt/chrome/chrome");
+    expect(findChromium(undefined, (path) => path === SHELL || path === FULL)).toBe(SHELL);
+    expect(findChromium(undefined, (path) => path === FULL)).toBe(FULL);
+  });
+
+  it("leaves the choice to Playwright when only its own browsers are installed, so it launches its headless shell", () => {
+    expect(findChromium(undefined, (path) => path === chromium.executablePath())).toBeUndefined();
   });
 
   it("fails clearly when CHROMIUM_PATH points nowhere", () => {
@@ -20,6 +29,6 @@ describe("findChromium", () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(SyncError);
-    expect((caught as SyncError).message).toMatch(/No Chromium found.*CHROMIUM_PATH.*playwright install chromium/);
+    expect((caught as SyncError).message).toMatch(/No Chromium found.*CHROMIUM_PATH.*chromium-headless-shell.*playwright install chromium/);
   });
 });

@@ -29,7 +29,7 @@ export interface QashierPortalOptions {
   url: string;
   username: string;
   password: string;
-  /** CHROMIUM_PATH; otherwise Debian's chromium, then Playwright's own. */
+  /** CHROMIUM_PATH; otherwise Debian's headless shell or chromium, then Playwright's own. */
   chromiumPath?: string | undefined;
   deadlines: PortalDeadlines;
   logger: Logger;
