@@ -17,28 +17,53 @@ function seedMs(load: readonly LoadEntry[], rows: number): number | undefined {
   return entry?.status === "measured" ? entry.wallMs.median : undefined;
 }
 
+/** A time ratio (now over then) in words. */
+function pace(ratio: number): string {
+  if (ratio >= 1.05) return `${ratio.toFixed(2)}× slower`;
+  if (ratio <= 1 / 1.05) return `${(1 / ratio).toFixed(2)}× faster`;
+  return "about the same";
+}
+
+/** Ratios this far apart (largest over smallest) mean the host's speed changed during the run. */
+const SPREAD = 1.25;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
 /**
  * How fast this host ran against the previous run of the same mode, judged by work crm-sync's
- * code does not touch: the connect-only process and the seed's method. Hosts of the same kind
- * differ by several times from day to day, and every figure in seconds (the targets too) moves
- * with them; so do the speed-ups where the loader's share is mostly its own CPU time.
+ * code does not touch: the connect-only process (timed once, at the start) and the seed's
+ * method at every size both runs timed (each timed in turn with the loader at that size). Hosts
+ * of the same kind differ by several times from day to day, and within a run: every figure in
+ * seconds (the targets too) moves with them. Where the seed's method changed by different
+ * amounts at different sizes, the loader's figures at each size moved with the seed's there.
  */
 export function hostSpeedNote(previous: HostSpeedFacts | undefined, current: HostSpeedFacts): string | undefined {
   if (previous === undefined) return undefined;
   const when = previous.startedAt.slice(0, 16).replace("T", " ");
   const floorNow = current.processFloorMs.loopback.median;
   const floorThen = previous.processFloorMs.loopback.median;
+  const ratios = [floorNow / floorThen];
   const parts = [`the connect-only process took ${seconds(floorNow)} against ${seconds(floorThen)} in the previous run (${when} UTC)`];
-  const sizes = [...new Set(current.load.map((e) => e.rows))].sort((a, b) => b - a);
-  const shared = sizes.find((rows) => seedMs(current.load, rows) !== undefined && seedMs(previous.load, rows) !== undefined);
+  const sizes = [...new Set(current.load.map((e) => e.rows))].sort((a, b) => a - b);
+  const seeds = sizes.flatMap((rows) => {
+    const now = seedMs(current.load, rows);
+    const then = seedMs(previous.load, rows);
+    return now === undefined || then === undefined ? [] : [{ rows, now, then }];
+  });
   const sameSeed = previous.baselineSha256 !== undefined && previous.baselineSha256 === current.baselineSha256;
-  if (shared !== undefined && !sameSeed) {
+  if (seeds.length > 0 && !sameSeed) {
     parts.push("the seed's method changed since then (or that run did not record it), so its times are not compared");
-  } else if (shared !== undefined) {
-    parts.push(`the seed's method at ${shared.toLocaleString("en-US")} rows ${seconds(seedMs(current.load, shared) ?? 0)} against ${seconds(seedMs(previous.load, shared) ?? 0)}`);
+  } else if (seeds.length > 0) {
+    const times = seeds.map(({ rows, now, then }) => `${seconds(now)} against ${seconds(then)} at ${rows.toLocaleString("en-US")} rows (${pace(now / then)})`);
+    parts.push(`the seed's method ${times.join(", ")}`);
+    ratios.push(...seeds.map(({ now, then }) => now / then));
   }
-  const ratio = floorNow / floorThen;
-  const verdict = ratio > 1.2 ? `this host ran about ${ratio.toFixed(1)}× slower` : ratio < 1 / 1.2 ? `this host ran about ${(1 / ratio).toFixed(1)}× faster` : "the hosts ran at about the same speed";
-  return `Host speed: ${parts.join(", and ")}: ${verdict}.`;
+  const overall = median(ratios);
+  const verdict = overall > 1.2 || overall < 1 / 1.2 ? `this host ran about ${pace(overall)}` : "the hosts ran at about the same speed";
+  const spread = Math.max(...ratios) / Math.min(...ratios) > SPREAD ? ", but not evenly: its speed changed during the run, and the loader's figures at each size moved with the seed's there" : "";
+  return `Host speed: ${parts.join(", and ")}: ${verdict}${spread}.`;
 }
-
