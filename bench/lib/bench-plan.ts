@@ -17,7 +17,7 @@ export const DAILY_CHANGE = 0.01;
 const CHANGE_RATIOS = [0, DAILY_CHANGE, 1];
 
 /**
- * `npm run bench`: every size, a warm-up and several timed runs (30–45 minutes on 2 cores, by how
+ * `npm run bench`: every size, a warm-up and several timed runs (20–45 minutes on 2 cores, by how
  * fast the host runs that day). The seed's method through the proxy at a million rows (10,000
  * round trips; 237 s in a trial on 2026-11-27) and PGlite at a million rows run once.
  */
