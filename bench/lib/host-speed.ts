@@ -1,4 +1,5 @@
 import type { LoadEntry, ProcessFloor } from "./results.ts";
+import { summarize } from "./stats.ts";
 
 /** What a run is compared on: work that does not depend on crm-sync's code. */
 export interface HostSpeedFacts {
@@ -26,12 +27,6 @@ function pace(ratio: number): string {
 
 /** Ratios this far apart (largest over smallest) mean the host's speed changed during the run. */
 const SPREAD = 1.25;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 /**
  * How fast this host ran against the previous run of the same mode, judged by work crm-sync's
@@ -62,8 +57,8 @@ export function hostSpeedNote(previous: HostSpeedFacts | undefined, current: Hos
     parts.push(`the seed's method ${times.join(", ")}`);
     ratios.push(...seeds.map(({ now, then }) => now / then));
   }
-  const overall = median(ratios);
-  const verdict = overall > 1.2 || overall < 1 / 1.2 ? `this host ran about ${pace(overall)}` : "the hosts ran at about the same speed";
-  const spread = Math.max(...ratios) / Math.min(...ratios) > SPREAD ? ", but not evenly: its speed changed during the run, and the loader's figures at each size moved with the seed's there" : "";
+  const { median, min, max } = summarize(ratios);
+  const verdict = median > 1.2 || median < 1 / 1.2 ? `this host ran about ${pace(median)}` : "the hosts ran at about the same speed";
+  const spread = max / min > SPREAD ? ", but not evenly: its speed changed during the run, and the loader's figures at each size moved with the seed's there" : "";
   return `Host speed: ${parts.join(", and ")}: ${verdict}${spread}.`;
 }
