@@ -45,6 +45,6 @@ export { normalizeThaiPhone } from "./domain/thai-phone.ts";
 export type { ThaiPhone } from "./domain/thai-phone.ts";
 export { parseCustomerRow } from "./domain/customer-row.ts";
 export type { CustomerRow } from "./domain/customer-row.ts";
-export { customerKey, rowHash, maskKey } from "./domain/customer-key.ts";
+export { customerKey, maskKey } from "./domain/customer-key.ts";
 export { DATABASE_SESSION_SETTINGS } from "./database-settings.ts";
 export { Env as LoaderEnv, readEnv as readLoaderEnv } from "./env.ts";

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CSV_HEADER } from "@crm-sync/contracts";
 import type { Database } from "@crm-sync/db";
 import { DEFAULT_GUARD_LIMITS } from "../src/domain/guards.ts";
-import { BACKENDS, changeCount, customers, dumpCustomers, loadBytes } from "./support/backends.ts";
+import { BACKENDS, changeCount, customers, dumpCustomers, loadBytes, rowHashes } from "./support/backends.ts";
 import { exportCsv, exportLine, syntheticCustomer, type ExportedCustomer } from "./support/synthetic-export.ts";
 
 const SAMPLE = readFileSync(new URL("../../../test/fixtures/customer-management-sample.csv", import.meta.url));
@@ -188,6 +188,45 @@ for (const backend of BACKENDS) {
       expect(result.counts).toEqual({ rows: 50, inserted: 0, updated: 0, unchanged: 50, softDeleted: 0, revived: 0, rejected: 0 });
       expect(await dumpCustomers(db)).toBe(before);
       expect(await changeCount(db)).toBe(changes);
+    });
+
+    it("updates a customer when any exported column changes, to or from blank, and not when a value is only written differently", async () => {
+      const rows = base(20);
+      await loadBytes(db, exportCsv(rows));
+      const hashesBefore = await rowHashes(db);
+      const changed: Array<[number, Partial<ExportedCustomer>]> = [
+        [0, { address: "1 Example Road" }],
+        [5, { email: "" }],
+        [2, { birth: "01/02/1990" }],
+        [3, { joined: "01/01/2021" }],
+        [4, { credit: "1,000.00" }],
+        [6, { source: "Digital" }],
+        [7, { sms: rows[7]!.sms === "Yes" ? "No" : "Yes" }],
+        [8, { emailPdpa: "Yes" }],
+        [9, { name: "Member 9 Renamed" }],
+      ];
+      const reformatted: Array<[number, Partial<ExportedCustomer>]> = [
+        [10, { name: `  ${rows[10]!.name}  ` }],
+        [11, { points: "11.5" }],
+        [12, { credit: "0", points: "12.50" }],
+        [13, { joined: rows[13]!.joined.replace(/^0/, "") }],
+      ];
+      const next = rows.map((c, i) => ({ ...c, ...[...changed, ...reformatted].find(([index]) => index === i)?.[1] }));
+      const result = await loadBytes(db, exportCsv(next), { limits: DEFAULT_GUARD_LIMITS });
+      expect(result.counts).toEqual({ rows: 20, inserted: 0, updated: changed.length, unchanged: 20 - changed.length, softDeleted: 0, revived: 0, rejected: 0 });
+      const hashesAfter = await rowHashes(db);
+      const differs = rows.map((c) => hashesAfter.get(c.phone) !== hashesBefore.get(c.phone));
+      expect(differs).toEqual(rows.map((_, i) => changed.some(([index]) => index === i)));
+    });
+
+    it("recomputes, in its migration, only row hashes of the old kind, and to the loader's own", async () => {
+      await loadBytes(db, exportCsv(base(20)));
+      const written = await rowHashes(db);
+      const recompute = readFileSync(new URL("../../../supabase/migrations/20261127230000_customers_row_hash_from_content.sql", import.meta.url), "utf8");
+      expect((await db.sql.unsafe(recompute)).count).toBe(0);
+      await db.sql`update backoffice.customers set row_hash = 'computed by an earlier loader' where customer_key in ${db.sql([base(20)[1]!.phone, base(20)[4]!.phone])}`;
+      expect((await db.sql.unsafe(recompute)).count).toBe(2);
+      expect(await rowHashes(db)).toEqual(written);
     });
 
     describe("guards leave the table exactly as it was", () => {

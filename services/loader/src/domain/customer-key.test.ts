@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { customerKey, maskKey, rowHash } from "./customer-key.ts";
+import { customerKey, maskKey } from "./customer-key.ts";
 import { parseCustomerRow, type CustomerRow } from "./customer-row.ts";
 
 function row(fields: string[]): CustomerRow {
@@ -37,14 +37,6 @@ describe("customerKey", () => {
   it("keeps the normalized number for matching, not for identity", () => {
     expect(patched(2, "812345678").phoneNormalized).toBe(row(base).phoneNormalized);
     expect(customerKey(patched(2, "812345678"))).not.toBe(customerKey(row(base)));
-  });
-});
-
-describe("rowHash", () => {
-  it("changes when exported content changes and ignores trimmed spaces", () => {
-    expect(rowHash(patched(8, "11.00"))).not.toBe(rowHash(row(base)));
-    expect(rowHash(patched(2, "812345678"))).not.toBe(rowHash(row(base)));
-    expect(rowHash(patched(1, "Pim Example  "))).toBe(rowHash(row(base)));
   });
 });
 

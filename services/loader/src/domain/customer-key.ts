@@ -1,4 +1,3 @@
-import { hash } from "node:crypto";
 import type { CustomerRow } from "./customer-row.ts";
 
 const NAME_KEY_PREFIX = "name:";
@@ -16,19 +15,6 @@ export function customerKey(row: Pick<CustomerRow, "contactNumber" | "phoneNorma
   const number = row.contactNumber.trim();
   if (row.phoneNormalized !== null && !number.startsWith(NAME_KEY_PREFIX)) return number;
   return `${NAME_KEY_PREFIX}${row.customerName}|${row.dateJoined ?? ""}`;
-}
-
-const SEPARATOR = "\u001f";
-
-/**
- * Hash of everything the export says about a customer, as stored. Equal hashes mean the row
- * needs no write; trailing spaces the loader trims away do not count as a change.
- */
-export function rowHash(row: CustomerRow): string {
-  // One template rather than an array joined: this runs for every row of the file.
-  const S = SEPARATOR;
-  const content = `${row.store}${S}${row.customerName}${S}${row.contactNumber}${S}${row.address ?? ""}${S}${row.email ?? ""}${S}${row.dateOfBirth ?? ""}${S}${row.dateJoined ?? ""}${S}${row.availableCredit ?? ""}${S}${row.availablePoint ?? ""}${S}${row.source ?? ""}${S}${row.smsPdpa}${S}${row.emailPdpa}`;
-  return hash("md5", content);
 }
 
 /** A key safe to print in a dry-run sample: enough to recognise, not enough to call or name anyone. */

@@ -1,4 +1,4 @@
-import { customerKey, rowHash } from "./customer-key.ts";
+import { customerKey } from "./customer-key.ts";
 import { isoDate, parseCustomerRow, type CustomerRow } from "./customer-row.ts";
 import type { RepeatedKeys } from "./repeated-keys.ts";
 import { normalizeThaiPhone } from "./thai-phone.ts";
@@ -8,7 +8,6 @@ export interface StagedCustomer extends CustomerRow {
   /** 1-based position among the file's data records. */
   rowNo: number;
   customerKey: string;
-  rowHash: string;
   /**
    * A rejected row is staged too, with the identity it seems to carry, so that a customer is
    * never soft-deleted only because this export's row for them was invalid.
@@ -26,7 +25,7 @@ export function stageCustomer(fields: readonly string[], rowNo: number, keys: Re
   if (!parsed.ok) return { ok: false, reason: parsed.reason, customer: rejectedIdentity(fields, rowNo, keys) };
   const row = parsed.row;
   const key = customerKey(row);
-  return { ok: true, customer: { ...row, rowNo, customerKey: key, rowHash: rowHash(row), rejected: false, keyMayRepeat: keys.add(key) } };
+  return { ok: true, customer: { ...row, rowNo, customerKey: key, rejected: false, keyMayRepeat: keys.add(key) } };
 }
 
 function rejectedIdentity(fields: readonly string[], rowNo: number, keys: RepeatedKeys): StagedCustomer {
@@ -41,7 +40,6 @@ function rejectedIdentity(fields: readonly string[], rowNo: number, keys: Repeat
     rejected: true,
     keyMayRepeat: keys.add(key),
     customerKey: key,
-    rowHash: "",
     store: "",
     customerName,
     contactNumber,

@@ -1,25 +1,6 @@
 import type { Sql } from "postgres";
 import { sqlLiteral } from "@crm-sync/db";
-
-const CONTENT_COLUMNS = [
-  "store",
-  "customer_name",
-  "contact_number",
-  "address",
-  "email",
-  "date_of_birth",
-  "date_joined",
-  "available_credit",
-  "available_point",
-  "source",
-  "sms_pdpa",
-  "email_pdpa",
-] as const;
-
-/** A row's exported content as jsonb, for the change log. */
-function contentJson(alias: string): string {
-  return `jsonb_build_object(${CONTENT_COLUMNS.map((column) => `'${column}', ${alias}.${column}`).join(", ")})`;
-}
+import { CONTENT_COLUMNS, contentHash, contentJson } from "./customer-content.ts";
 
 const SET_CONTENT = CONTENT_COLUMNS.map((column) => `${column} = s.${column}`).join(", ");
 
@@ -45,7 +26,7 @@ export function applyPlan(tx: Sql, runId: string): Promise<unknown> {
     ).execute(),
       tx.unsafe(
       `update backoffice.customers c
-       set ${SET_CONTENT}, customer_key = s.customer_key, phone_normalized = s.phone_normalized, row_hash = s.row_hash,
+       set ${SET_CONTENT}, customer_key = s.customer_key, phone_normalized = s.phone_normalized, row_hash = ${contentHash("s")},
            deleted_at = null, batch_id = ${run}, update_time = now(), updated_at = now()
        from loader_plan p join loader_diff s on s.row_no = p.row_no
        where p.customer_id = c.id and p.kind in ('update', 'rekey', 'revive')`,
@@ -54,7 +35,7 @@ export function applyPlan(tx: Sql, runId: string): Promise<unknown> {
       `with inserted as (
          insert into backoffice.customers
            (${CONTENT_COLUMNS.join(", ")}, customer_key, phone_normalized, row_hash, first_seen_run, batch_id, update_time)
-         select ${CONTENT_COLUMNS.map((column) => `s.${column}`).join(", ")}, s.customer_key, s.phone_normalized, s.row_hash, ${run}, ${run}, now()
+         select ${CONTENT_COLUMNS.map((column) => `s.${column}`).join(", ")}, s.customer_key, s.phone_normalized, ${contentHash("s")}, ${run}, ${run}, now()
          from loader_plan p join loader_diff s on s.row_no = p.row_no
          where p.kind = 'insert'
          returning *

@@ -1,4 +1,5 @@
 import type { Sql } from "postgres";
+import { contentDiffers } from "./customer-content.ts";
 
 /**
  * Builds `loader_plan`: one row per change the load would make, computed set-based from the
@@ -6,7 +7,7 @@ import type { Sql } from "postgres";
  * - rows whose key occurs more than once in the file join the invalid rows as rejects; a
  *   customer a rejected row seems to name (same key, or same name and date joined) is left
  *   alone rather than soft-deleted;
- * - a key match with another hash is an update, a key match on a soft-deleted row a revive;
+ * - a key match whose stored content differs is an update, a key match on a soft-deleted row a revive;
  * - a key that vanished while one new key appeared with the same name and date joined (each
  *   unique on its side) is the same customer with a new number: a rekey, i.e. an update;
  * - the other new keys are inserts and the other vanished active keys soft-deletes.
@@ -37,7 +38,7 @@ const BUILD_PLAN = `
     full join backoffice.customers c on c.customer_key = s.customer_key
     where case when s.row_no is null then c.deleted_at is null
                when c.id is null then true
-               else c.deleted_at is not null or c.row_hash <> s.row_hash end;
+               else c.deleted_at is not null or ${contentDiffers("c", "s")} end;
   delete from loader_diff d where d.kind <> 'gone'
     and exists (select 1 from loader_rejected r where r.customer_key = d.customer_key);
   delete from loader_diff d where d.kind = 'gone'

@@ -9,7 +9,6 @@ export const CREATE_STAGING = `
     row_no integer not null,
     customer_key text not null,
     phone_normalized text,
-    row_hash text not null,
     store text not null,
     customer_name text not null,
     contact_number text not null,
@@ -27,14 +26,13 @@ export const CREATE_STAGING = `
   ) on commit drop`;
 
 const COLUMNS =
-  "row_no, customer_key, phone_normalized, row_hash, store, customer_name, contact_number, address, email, date_of_birth, date_joined, available_credit, available_point, source, sms_pdpa, email_pdpa, rejected, key_may_repeat";
+  "row_no, customer_key, phone_normalized, store, customer_name, contact_number, address, email, date_of_birth, date_joined, available_credit, available_point, source, sms_pdpa, email_pdpa, rejected, key_may_repeat";
 
 function fieldsOf(row: StagedCustomer): Array<string | null> {
   return [
     String(row.rowNo),
     row.customerKey,
     row.phoneNormalized,
-    row.rowHash,
     row.store,
     row.customerName,
     row.contactNumber,
@@ -72,7 +70,7 @@ function copyPlain(value: string | number | boolean | null): string {
  * backslash; the other columns are values the loader formatted itself.
  */
 function copyLine(row: StagedCustomer): string {
-  return `${row.rowNo}\t${copyText(row.customerKey)}\t${copyPlain(row.phoneNormalized)}\t${row.rowHash}\t${copyText(row.store)}\t${copyText(row.customerName)}\t${copyText(row.contactNumber)}\t${copyText(row.address)}\t${copyText(row.email)}\t${copyPlain(row.dateOfBirth)}\t${copyPlain(row.dateJoined)}\t${copyPlain(row.availableCredit)}\t${copyPlain(row.availablePoint)}\t${copyPlain(row.source)}\t${copyPlain(row.smsPdpa)}\t${copyPlain(row.emailPdpa)}\t${row.rejected}\t${row.keyMayRepeat}\n`;
+  return `${row.rowNo}\t${copyText(row.customerKey)}\t${copyPlain(row.phoneNormalized)}\t${copyText(row.store)}\t${copyText(row.customerName)}\t${copyText(row.contactNumber)}\t${copyText(row.address)}\t${copyText(row.email)}\t${copyPlain(row.dateOfBirth)}\t${copyPlain(row.dateJoined)}\t${copyPlain(row.availableCredit)}\t${copyPlain(row.availablePoint)}\t${copyPlain(row.source)}\t${copyPlain(row.smsPdpa)}\t${copyPlain(row.emailPdpa)}\t${row.rejected}\t${row.keyMayRepeat}\n`;
 }
 
 const CHUNK_BYTES = 256 * 1024;
@@ -132,7 +130,7 @@ export async function stageByUnnest(tx: Sql, batches: AsyncIterable<StagedCustom
   const params = Array.from({ length: width }, (_, i) => `$${i + 1}::text[]`).join(", ");
   const statement = `
     insert into loader_staging (${COLUMNS})
-    select c1::integer, c2, c3, c4, c5, c6, c7, c8, c9, c10::date, c11::date, c12::numeric, c13::numeric, c14, c15::boolean, c16::boolean, c17::boolean, c18::boolean
+    select c1::integer, c2, c3, c4, c5, c6, c7, c8, c9::date, c10::date, c11::numeric, c12::numeric, c13, c14::boolean, c15::boolean, c16::boolean, c17::boolean
     from unnest(${params}) as t(${Array.from({ length: width }, (_, i) => `c${i + 1}`).join(", ")})`;
   for await (const batch of batches) {
     const columns: Array<Array<string | null>> = Array.from({ length: width }, () => []);

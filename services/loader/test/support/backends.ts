@@ -104,3 +104,9 @@ export async function changeCount(db: Database): Promise<number> {
   const [row] = await db.sql<Array<{ n: number }>>`select count(*)::integer as n from crm_sync.customer_changes`;
   return row?.n ?? 0;
 }
+
+/** Each customer's row_hash by customer key. */
+export async function rowHashes(db: Database): Promise<Map<string, string>> {
+  const rows = await db.sql<Array<{ customer_key: string; row_hash: string }>>`select customer_key, row_hash from backoffice.customers`;
+  return new Map(rows.map((row) => [row.customer_key, row.row_hash]));
+}
