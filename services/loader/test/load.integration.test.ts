@@ -220,11 +220,12 @@ for (const backend of BACKENDS) {
     });
 
     it("recomputes, in its migration, only row hashes of the old kind, and to the loader's own", async () => {
-      await loadBytes(db, exportCsv(base(20)));
+      const rows = base(20);
+      await loadBytes(db, exportCsv(rows));
       const written = await rowHashes(db);
       const recompute = readFileSync(new URL("../../../supabase/migrations/20261127230000_customers_row_hash_from_content.sql", import.meta.url), "utf8");
       expect((await db.sql.unsafe(recompute)).count).toBe(0);
-      await db.sql`update backoffice.customers set row_hash = 'computed by an earlier loader' where customer_key in ${db.sql([base(20)[1]!.phone, base(20)[4]!.phone])}`;
+      await db.sql`update backoffice.customers set row_hash = 'computed by an earlier loader' where customer_key in ${db.sql([rows[1]!.phone, rows[4]!.phone])}`;
       expect((await db.sql.unsafe(recompute)).count).toBe(2);
       expect(await rowHashes(db)).toEqual(written);
     });
