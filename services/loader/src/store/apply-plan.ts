@@ -1,6 +1,6 @@
 import type { Sql } from "postgres";
 import { sqlLiteral } from "@crm-sync/db";
-import { CONTENT_COLUMNS, contentHash, contentJson } from "./customer-content.ts";
+import { CONTENT_COLUMNS, contentColumns, contentHash, contentJson } from "./customer-content.ts";
 
 const SET_CONTENT = CONTENT_COLUMNS.map((column) => `${column} = s.${column}`).join(", ");
 
@@ -35,7 +35,7 @@ export function applyPlan(tx: Sql, runId: string): Promise<unknown> {
       `with inserted as (
          insert into backoffice.customers
            (${CONTENT_COLUMNS.join(", ")}, customer_key, phone_normalized, row_hash, first_seen_run, batch_id, update_time)
-         select ${CONTENT_COLUMNS.map((column) => `s.${column}`).join(", ")}, s.customer_key, s.phone_normalized, ${contentHash("s")}, ${run}, ${run}, now()
+         select ${contentColumns("s")}, s.customer_key, s.phone_normalized, ${contentHash("s")}, ${run}, ${run}, now()
          from loader_plan p join loader_diff s on s.row_no = p.row_no
          where p.kind = 'insert'
          returning *
