@@ -45,7 +45,7 @@ export function checkTargets(load: readonly LoadEntry[], floor: ProcessFloor, sc
       : { target: "100k rows, 1% changed, Postgres: < 2 s", measured: seconds(hundredK.wallMs.median), met: hundredK.wallMs.median < 2000 },
     hundredK === undefined
       ? unmeasured("100k rows, 1% changed, Postgres: < 150 MB peak RSS")
-      : { target: "100k rows, 1% changed, Postgres: < 150 MB peak RSS", measured: `${hundredK.peakRssMb.max.toFixed(0)} MB (highest run)`, met: hundredK.peakRssMb.max < 150 },
+      : { target: "100k rows, 1% changed, Postgres: < 150 MB peak RSS", measured: `${hundredK.peakRssMb.max.toFixed(0)} MB (highest run; median run ${hundredK.peakRssMb.median.toFixed(0)} MB)`, met: hundredK.peakRssMb.max < 150 },
   );
 
   checks.push(speedUps(load, "proxy-20ms", floor, 10, "≥ 10× the seed method at 20 ms round trips (1% changed)"));
