@@ -122,12 +122,13 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("openDatabase on Post
     const db = await openDatabase(database.url);
     const admin = postgres(database.url, { max: 1, onnotice: () => {} });
     try {
+      // Only this test's database: another suite or another clone's CI may sleep on the same server.
       const slow = rejection(db.sql`select pg_sleep(30)`);
       await waitFor(async () => {
-        const [row] = await admin`select count(*)::int as n from pg_stat_activity where query like 'select pg_sleep%' and state = 'active'`;
+        const [row] = await admin`select count(*)::int as n from pg_stat_activity where datname = current_database() and query like 'select pg_sleep%' and state = 'active'`;
         return row?.["n"] === 1;
       }, { what: "the slow query to start" });
-      await admin`select pg_terminate_backend(pid) from pg_stat_activity where query like 'select pg_sleep%' and pid <> pg_backend_pid()`;
+      await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query like 'select pg_sleep%' and pid <> pg_backend_pid()`;
       const error = toDbError(await slow);
       expect(error.code).toBe("DB_UNAVAILABLE");
       expect(error.retryable).toBe(true);

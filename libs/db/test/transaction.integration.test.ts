@@ -135,8 +135,9 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("inTransaction on Pos
       });
       // Resolves only if the work began before the opening got the lock, which is still held.
       await started;
-      // ...and the opening really is blocked behind it.
-      await waitFor(async () => (await holder<Array<{ waiting: number }>>`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`)[0]?.waiting === 1, { what: "the opening to wait for the lock" });
+      // ...and the opening really is blocked behind it (advisory locks are server-wide: count only
+      // this database's, as other suites and other clones' CI share the server).
+      await waitFor(async () => (await holder<Array<{ waiting: number }>>`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`)[0]?.waiting === 1, { what: "the opening to wait for the lock" });
       await holder`select pg_advisory_unlock(4242)`;
       expect(await done).toBe(1);
     } finally {
