@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeEvent } from "@crm-sync/contracts";
 import { StartResponse, RunView, RunList, FreshnessView } from "@crm-sync/trigger-client";
-import { API_TOKEN, ROTATED_TOKEN, startTrigger, type RunningTrigger } from "./support/start-trigger.ts";
+import { API_TOKEN, ROTATED_TOKEN, TEST_TOKENS, startTrigger, type RunningTrigger } from "./support/start-trigger.ts";
 import { createTestIssuer } from "./support/id-tokens.ts";
 
 const AUDIENCE = "https://crm-sync-trigger.example.test";
@@ -22,7 +22,7 @@ describe("trigger API", () => {
   const published: string[] = [];
 
   beforeAll(async () => {
-    t = await startTrigger({ auth: { apiTokens: [API_TOKEN, ROTATED_TOKEN], oidc: { audience: AUDIENCE, serviceAccounts: [VERCEL_SA], getCerts: async () => issuer.certs } } });
+    t = await startTrigger({ auth: { apiTokens: TEST_TOKENS, oidc: { audience: AUDIENCE, serviceAccounts: [{ email: VERCEL_SA, role: "operator" }], getCerts: async () => issuer.certs } } });
     await t.bus.subscribe("sync-requested", "test-scraper.sync-requested", async ({ event }) => {
       published.push(event.runId);
       return "ack";
