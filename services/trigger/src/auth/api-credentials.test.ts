@@ -49,6 +49,10 @@ describe("parseServiceAccountList", () => {
     });
   });
 
+  it("refuses a service account listed twice (which role would win?)", () => {
+    expect(parseServiceAccountList("a@p.example, A@p.example=approver")).toEqual({ ok: false, problems: ["entry 2: the service account is listed twice; give it one role"] });
+  });
+
   it("refuses unknown roles and entries that are not emails", () => {
     expect(parseServiceAccountList("a@p.example=root,no-at-sign,c@p.example=viewer=approver")).toMatchObject({ ok: false, problems: [expect.stringContaining("entry 1"), expect.stringContaining("entry 2"), expect.stringContaining("entry 3")] });
   });

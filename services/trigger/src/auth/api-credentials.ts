@@ -56,6 +56,8 @@ export function parseServiceAccountList(text: string): ParsedList<ServiceAccount
       problems.push(`entry ${position}: expected a service account email, optionally followed by =${ROLES.join("|")}`);
     } else if (!(ROLES as readonly string[]).includes(role)) {
       problems.push(`entry ${position}: unknown role (use ${ROLES.join(", ")})`);
+    } else if (entries.some((seen) => seen.email === email.toLowerCase())) {
+      problems.push(`entry ${position}: the service account is listed twice; give it one role`);
     } else {
       entries.push({ email: email.toLowerCase(), role: role as Role });
     }
