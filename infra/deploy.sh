@@ -115,6 +115,7 @@ ensure_secret QASHIER_PASSWORD
 ensure_secret DATABASE_URL
 ensure_secret SMTP_URL
 ensure_secret API_TOKENS
+ensure_secret API_APPROVER_TOKENS
 ensure_secret NOTIFIER_TOKEN generate
 bind gcloud secrets add-iam-policy-binding QASHIER_PASSWORD \
   --member="serviceAccount:${SCRAPER_SA}" \
@@ -126,6 +127,9 @@ bind gcloud secrets add-iam-policy-binding DATABASE_URL \
   --member="serviceAccount:${TRIGGER_SA}" \
   --role=roles/secretmanager.secretAccessor
 bind gcloud secrets add-iam-policy-binding API_TOKENS \
+  --member="serviceAccount:${TRIGGER_SA}" \
+  --role=roles/secretmanager.secretAccessor
+bind gcloud secrets add-iam-policy-binding API_APPROVER_TOKENS \
   --member="serviceAccount:${TRIGGER_SA}" \
   --role=roles/secretmanager.secretAccessor
 bind gcloud secrets add-iam-policy-binding DATABASE_URL \
@@ -281,7 +285,7 @@ gcloud run deploy crm-sync-trigger \
       "MAX_DELIVERY_ATTEMPTS=5" \
       "MIGRATE_ON_START=true" \
       "BLOB_URL=gs://${EXPORTS_BUCKET}")" \
-  --set-secrets="DATABASE_URL=DATABASE_URL:latest,API_TOKENS=API_TOKENS:latest"
+  --set-secrets="DATABASE_URL=DATABASE_URL:latest,API_TOKENS=API_TOKENS:latest,API_APPROVER_TOKENS=API_APPROVER_TOKENS:latest"
 # Pub/Sub pushes as the push account, which Cloud Run's IAM check must let in.
 bind gcloud run services add-iam-policy-binding crm-sync-trigger \
   --region="${REGION}" \

@@ -8,7 +8,7 @@ import { MAX_DELIVERY_ATTEMPTS, SERVICES } from "./topology.ts";
  */
 
 /** Secret Manager secrets; each is mounted as the environment variable of the same name. */
-export const SECRETS = ["QASHIER_PASSWORD", "DATABASE_URL", "SMTP_URL", "API_TOKENS", "NOTIFIER_TOKEN"] as const;
+export const SECRETS = ["QASHIER_PASSWORD", "DATABASE_URL", "SMTP_URL", "API_TOKENS", "API_APPROVER_TOKENS", "NOTIFIER_TOKEN"] as const;
 export type SecretName = (typeof SECRETS)[number];
 
 /** Secrets the script fills with a random value when they have none (nobody needs to know them). */
@@ -24,7 +24,7 @@ export interface CloudService {
   buildArgs: Readonly<Record<string, string>>;
   /**
    * Reachable without a Google identity. Only where the app itself authenticates every route:
-   * the trigger serves the dashboard and API (API_TOKENS), the notifier's Scheduler endpoint
+   * the trigger serves the dashboard and API (API_TOKENS, API_APPROVER_TOKENS), the notifier's Scheduler endpoint
    * checks NOTIFIER_TOKEN (Scheduler's OIDC token would take the Authorization header it needs)
    * and its push routes check Pub/Sub's OIDC token.
    */
@@ -92,7 +92,9 @@ const CLOUD_SERVICES_BY_NAME: Readonly<Record<ServiceName, Omit<CloudService, "s
     ...nodeImage("trigger"),
     public: true,
     publishes: [TOPICS.syncRequested, TOPICS.csvReady],
-    secrets: ["DATABASE_URL", "API_TOKENS"],
+    // Operator tokens (the Vercel app, staff) and approver tokens (who may approve a held mass
+    // delete or replay an older export) are separate secrets, so they can be granted and rotated apart.
+    secrets: ["DATABASE_URL", "API_TOKENS", "API_APPROVER_TOKENS"],
     // Replays (`POST /v1/syncs/replay`) read a stored export.
     bucketRole: "roles/storage.objectViewer",
     env: {

@@ -30,7 +30,8 @@ const SECRET_VALUES = {
   QASHIER_PASSWORD: "sentinel-portal-password",
   DATABASE_URL: "postgres://postgres.sentinelref:sentinel-db-password@aws-0-ap-southeast-1.pooler.supabase.com:6543/postgres",
   SMTP_URL: "smtps://alerts:sentinel-smtp-password@smtp.example.test:465",
-  API_TOKENS: "sentinel-api-token-1,sentinel-api-token-2",
+  API_TOKENS: "vercel:sentinel-api-token-0001-abcdefghij,staff:sentinel-api-token-0002-abcdefghij",
+  API_APPROVER_TOKENS: "oncall:sentinel-approver-token-0001-abcdefghij",
 };
 
 const runUrl = (service: ServiceName) => `https://crm-sync-${service}-${FAKE_PROJECT_NUMBER}.${REGION}.run.app`;

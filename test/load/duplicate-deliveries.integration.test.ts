@@ -65,7 +65,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("1,000 duplicate deli
     beforeAll(async () => {
       ({ database, db } = await freshPostgres());
       bus = new InMemoryBus({ logger });
-      trigger = createTrigger({ db, bus, logger, auth: { apiTokens: [API_TOKEN] }, push: { verifier: verifierFor("trigger") } });
+      trigger = createTrigger({ db, bus, logger, auth: { apiTokens: [{ name: "load-test", role: "operator", token: API_TOKEN }] }, push: { verifier: verifierFor("trigger") } });
       server = await listen(trigger.app, 0);
     });
     afterAll(async () => {

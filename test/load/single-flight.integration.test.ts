@@ -30,7 +30,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("100 people press Upd
       requested.push(event);
       return "ack";
     });
-    trigger = createTrigger({ db, bus, logger, auth: { apiTokens: [API_TOKEN] } });
+    trigger = createTrigger({ db, bus, logger, auth: { apiTokens: [{ name: "load-test", role: "operator", token: API_TOKEN }] } });
     server = await listen(trigger.app, 0);
   });
   afterAll(async () => {

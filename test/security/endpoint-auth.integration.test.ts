@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushPath, SERVICE_SUBSCRIPTIONS } from "@crm-sync/bus";
 import { concretePath, listRoutes } from "../support/express-routes.ts";
-import { ROUTE_GUARDS, routesGuardedBy } from "../support/route-guards.ts";
+import { API_ROUTE_ROLES, ROUTE_GUARDS, routesGuardedBy } from "../support/route-guards.ts";
 import { forgedIdTokens, signIdToken } from "../support/id-tokens.ts";
 import { rawPushBody } from "../support/push-delivery.ts";
 import {
@@ -91,15 +91,59 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
       expect((await call(service, method, path)).status).toBe(401);
     });
 
-    it.each(routesGuardedBy("api"))("$label lets both rotated API tokens and an allowed ID token through", async ({ service, method, pattern }) => {
+    it.each(routesGuardedBy("api"))("$label lets both rotated approver tokens and an approver's ID token through", async ({ service, method, pattern }) => {
       // A run id no run has: the API answers past the auth check without starting anything long-lived.
       const path = concretePath(pattern, "run-no-such-run");
-      const idToken = signIdToken(services.apiKey, { aud: CREDENTIALS.apiAudience, email: CREDENTIALS.apiServiceAccount });
+      const idToken = signIdToken(services.apiKey, { aud: CREDENTIALS.apiAudience, email: CREDENTIALS.approverServiceAccount });
       for (const authorization of [`Bearer ${CREDENTIALS.apiToken}`, `Bearer ${CREDENTIALS.rotatedApiToken}`, `bearer ${idToken}`]) {
         const { status } = await call(service, method, path, authorization);
         // Past the auth check: 200/202, or the route's own answer to an empty body or unknown run.
         expect([200, 202, 400, 404]).toContain(status);
       }
+    });
+
+    it("names the least role of exactly the API routes", () => {
+      expect(Object.keys(API_ROUTE_ROLES).sort()).toEqual(routesGuardedBy("api").map(({ method, pattern }) => `${method} ${pattern}`).sort());
+    });
+
+    const ROLE_ORDER = ["viewer", "operator", "approver"] as const;
+    type Role = (typeof ROLE_ORDER)[number];
+    /** Every kind of caller at every role: static tokens and Google ID tokens of service accounts. */
+    const roleCallers = (): Array<[string, Role, string]> => {
+      const idToken = (email: string) => `Bearer ${signIdToken(services.apiKey, { aud: CREDENTIALS.apiAudience, email })}`;
+      return [
+        ["viewer token", "viewer", `Bearer ${CREDENTIALS.viewerToken}`],
+        ["operator token", "operator", `Bearer ${CREDENTIALS.operatorToken}`],
+        ["approver token", "approver", `Bearer ${CREDENTIALS.apiToken}`],
+        ["viewer service account", "viewer", idToken(CREDENTIALS.viewerServiceAccount)],
+        ["operator service account", "operator", idToken(CREDENTIALS.apiServiceAccount)],
+        ["approver service account", "approver", idToken(CREDENTIALS.approverServiceAccount)],
+      ];
+    };
+    const roleRoutes = routesGuardedBy("api").map((route) => {
+      const needed = API_ROUTE_ROLES[`${route.method} ${route.pattern}`] ?? "approver";
+      return { ...route, needed, label: `${route.label} (needs ${needed})` };
+    });
+
+    it.for(roleRoutes)("$label lets every caller at or above its role through and refuses the rest with 403 ROLE_REQUIRED", async ({ service, method, pattern, needed }, { annotate }) => {
+      // A run id no run has: the API answers past the role check without starting anything long-lived.
+      const path = concretePath(pattern, "run-no-such-run");
+      const callers = roleCallers();
+      const got = Object.fromEntries(
+        await Promise.all(
+          callers.map(async ([name, , authorization]) => {
+            const { status, text } = await call(service, method, path, authorization);
+            const code = status === 403 ? (JSON.parse(text) as { error: { code: string } }).error.code : undefined;
+            // Past the role check: 200/202, or the route's own answer to an empty body or an unknown run.
+            return [name, [200, 202, 400, 404].includes(status) ? "allowed" : `${status} ${code ?? ""}`.trim()] as const;
+          }),
+        ),
+      );
+      const expected = Object.fromEntries(
+        callers.map(([name, role]) => [name, ROLE_ORDER.indexOf(role) >= ROLE_ORDER.indexOf(needed) ? "allowed" : "403 ROLE_REQUIRED"]),
+      );
+      await annotate(`${callers.length} callers: ${Object.values(got).filter((v) => v === "allowed").length} allowed, ${Object.values(got).filter((v) => v === "403 ROLE_REQUIRED").length} refused with 403`);
+      expect(got).toEqual(expected);
     });
 
     it("keeps the live-status stream (SSE) closed to a wrong token: no event stream is opened", async () => {
@@ -112,7 +156,7 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
     });
   });
 
-  describe("the dashboard (trigger): public static page, data only through the API with the ?token= it stores", () => {
+  describe("the dashboard (trigger): public static page, data only through the API with the #token= it stores", () => {
     it("serves the page to anyone (it holds no data), even with a wrong ?token=", async () => {
       const started = await call("trigger", "POST", "/v1/syncs", `Bearer ${CREDENTIALS.apiToken}`);
       const runId = (JSON.parse(started.text) as { run: { runId: string } }).run.runId;
@@ -125,7 +169,7 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
     });
 
     it("refuses the wrong token the page would send to the API, and accepts the right one", async () => {
-      // dashboard.js moves ?token= into sessionStorage and sends it as a bearer header.
+      // dashboard.js moves #token= into sessionStorage and sends it as a bearer header.
       expect((await call("trigger", "GET", "/v1/syncs", "Bearer wrong-dashboard-token")).status).toBe(401);
       expect((await call("trigger", "GET", "/v1/freshness", "Bearer wrong-dashboard-token")).status).toBe(401);
       expect((await call("trigger", "GET", "/v1/syncs", `Bearer ${CREDENTIALS.apiToken}`)).status).toBe(200);
@@ -195,10 +239,20 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
 
   it("never logs a credential it refused or accepted", async ({ annotate }) => {
     const output = stack.logs.lines.join("\n");
-    const secrets = [CREDENTIALS.apiToken, CREDENTIALS.rotatedApiToken, CREDENTIALS.notifierToken, "api-token-that-was-never-issued", "eyJ"];
+    const secrets = [
+      CREDENTIALS.apiToken,
+      CREDENTIALS.rotatedApiToken,
+      CREDENTIALS.operatorToken,
+      CREDENTIALS.viewerToken,
+      CREDENTIALS.notifierToken,
+      "api-token-that-was-never-issued",
+      "eyJ",
+    ];
     await annotate(`${stack.logs.lines.length} log lines scanned for ${secrets.length} credential patterns: ${secrets.filter((secret) => output.includes(secret)).length} found`);
     expect(stack.logs.lines.some((line) => line.includes("refused"))).toBe(true);
-    for (const secret of [CREDENTIALS.apiToken, CREDENTIALS.rotatedApiToken, CREDENTIALS.notifierToken, "api-token-that-was-never-issued", "eyJ"]) {
+    // Role refusals are logged with the caller's name, which is not a secret.
+    expect(stack.logs.lines.some((line) => line.includes("refused a caller without the role") && line.includes("security-viewer"))).toBe(true);
+    for (const secret of secrets) {
       expect(output).not.toContain(secret);
     }
   });

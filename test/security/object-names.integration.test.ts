@@ -108,7 +108,7 @@ describe("object names from messages cannot escape their prefix", () => {
     }
     blobs = new FileBlobStore({ root, bucket: BUCKET });
     loader = createLoader({ db, bus, blobs, logger, maxDeliveryAttempts: MAX_ATTEMPTS });
-    trigger = createTrigger({ db, bus, blobs, logger, auth: { apiTokens: [apiToken] } });
+    trigger = createTrigger({ db, bus, blobs, logger, auth: { apiTokens: [{ name: "object-names-test", role: "approver", token: apiToken }] } });
     triggerServer = await listen(trigger.app, 0);
   });
   afterAll(async () => {

@@ -43,9 +43,9 @@ export const RELIABILITY_SUITES: readonly ReliabilitySuite[] = [
   },
   {
     file: "test/security/endpoint-auth.integration.test.ts",
-    title: "Endpoint authentication",
+    title: "Endpoint authentication and roles",
     proves:
-      "Every HTTP route refuses missing, wrong, forged, expired and misdirected credentials (API tokens, Google ID tokens, Pub/Sub OIDC tokens) and never logs one.",
+      "Every HTTP route refuses missing, wrong, forged, expired and misdirected credentials (API tokens, Google ID tokens, Pub/Sub OIDC tokens) and never logs one; every API route lets each role (viewer, operator, approver; token or service account) through at or above its least role and answers 403 ROLE_REQUIRED below it.",
   },
   {
     file: "test/security/body-limits.integration.test.ts",

@@ -1,3 +1,4 @@
+import type { Role } from "@crm-sync/trigger";
 import { SERVICE_NAMES, type ServiceName } from "./secured-services.ts";
 
 /**
@@ -41,6 +42,21 @@ export const ROUTE_GUARDS: Record<ServiceName, Record<string, Guard>> = {
     "POST /pubsub/sync-completed": "push",
     "POST /pubsub/sync-dead-letter": "push",
   },
+};
+
+/**
+ * The least role each trigger API route needs, also by hand: a suite checks this list covers
+ * exactly the `api` routes above. Replay is operator here; which export an operator may replay
+ * is the replay suite's business (services/trigger/test/replay-roles.integration.test.ts).
+ */
+export const API_ROUTE_ROLES: Record<string, Role> = {
+  "GET /v1/syncs": "viewer",
+  "GET /v1/syncs/:runId": "viewer",
+  "GET /v1/syncs/:runId/events": "viewer",
+  "GET /v1/freshness": "viewer",
+  "POST /v1/syncs": "operator",
+  "POST /v1/syncs/replay": "operator",
+  "POST /v1/syncs/:runId/approve": "approver",
 };
 
 export const routesGuardedBy = (guard: Guard) =>

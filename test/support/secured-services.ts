@@ -20,13 +20,18 @@ export const SERVICE_NAMES: readonly ServiceName[] = ["trigger", "scraper", "loa
 
 /** Synthetic credentials; each is distinctive so a leak into a log line or email is easy to find. */
 export const CREDENTIALS = {
+  /** Approver tokens (two, as during a rotation): these suites may do anything. */
   apiToken: "api-token-Vq81-secret-DO-NOT-LOG-7f3e9a",
   rotatedApiToken: "api-token-Rk55-secret-DO-NOT-LOG-2b8c41",
+  operatorToken: "api-token-Op27-secret-DO-NOT-LOG-93d1e0",
+  viewerToken: "api-token-Vw64-secret-DO-NOT-LOG-5a0f72",
   notifierToken: "notifier-token-Lm09-secret-DO-NOT-LOG-c6d2",
   /** The service account Pub/Sub signs push tokens as. */
   pushServiceAccount: "pubsub-push@crm-sync-test.iam.gserviceaccount.com",
-  /** A caller of the trigger API with a Google ID token (the Vercel app). */
+  /** A caller of the trigger API with a Google ID token (the Vercel app): operator. */
   apiServiceAccount: "vercel-dashboard@crm-sync-test.iam.gserviceaccount.com",
+  viewerServiceAccount: "status-board@crm-sync-test.iam.gserviceaccount.com",
+  approverServiceAccount: "oncall-approver@crm-sync-test.iam.gserviceaccount.com",
   apiAudience: "https://trigger.crm-sync-test.example.test",
 } as const;
 
@@ -93,8 +98,21 @@ export async function startSecuredServices(options: SecuredServicesOptions): Pro
     blobs: options.blobs,
     logger: options.logger("trigger"),
     auth: {
-      apiTokens: [CREDENTIALS.apiToken, CREDENTIALS.rotatedApiToken],
-      oidc: { audience: CREDENTIALS.apiAudience, serviceAccounts: [CREDENTIALS.apiServiceAccount], getCerts: async () => certsOf(apiKey) },
+      apiTokens: [
+        { name: "security-approver", role: "approver", token: CREDENTIALS.apiToken },
+        { name: "security-approver-rotated", role: "approver", token: CREDENTIALS.rotatedApiToken },
+        { name: "security-operator", role: "operator", token: CREDENTIALS.operatorToken },
+        { name: "security-viewer", role: "viewer", token: CREDENTIALS.viewerToken },
+      ],
+      oidc: {
+        audience: CREDENTIALS.apiAudience,
+        serviceAccounts: [
+          { email: CREDENTIALS.apiServiceAccount, role: "operator" },
+          { email: CREDENTIALS.viewerServiceAccount, role: "viewer" },
+          { email: CREDENTIALS.approverServiceAccount, role: "approver" },
+        ],
+        getCerts: async () => certsOf(apiKey),
+      },
     },
     push: { verifier: pushVerifier("trigger") },
     ssePollMs: 200,

@@ -43,12 +43,12 @@ describe("createTriggerClient", () => {
   it("sends the token as a bearer header and parses the run", async () => {
     const server = scripted([() => Response.json({ run: run("queued", "queued"), coalesced: false }, { status: 202 })]);
     const client = createTriggerClient({ baseUrl: "https://trigger.example.test/", token: "t0k3n", fetch: server.fetchFn });
-    const started = await client.requestSync({ requestedBy: "front desk" });
+    const started = await client.requestSync({ trigger: "api" });
     expect(started).toMatchObject({ coalesced: false, run: { runId: "run-client-1" } });
     const request = server.requests[0];
     expect(request?.url).toBe("https://trigger.example.test/v1/syncs");
     expect(request?.headers.get("authorization")).toBe("Bearer t0k3n");
-    expect(await request?.json()).toEqual({ requestedBy: "front desk" });
+    expect(await request?.json()).toEqual({ trigger: "api" });
   });
 
   it("prefers a fresh ID token when one is provided", async () => {

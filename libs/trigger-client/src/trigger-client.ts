@@ -4,7 +4,7 @@ import { ApiErrorBody, FreshnessView, RunList, RunView, StartResponse, isFinishe
 export interface TriggerClientOptions {
   /** e.g. `https://crm-sync-trigger-xyz.a.run.app` */
   baseUrl: string;
-  /** A static API token (one of the trigger's API_TOKENS). */
+  /** A static API token (one of the trigger's API_TOKENS, API_VIEWER_TOKENS or API_APPROVER_TOKENS). */
   token?: string;
   /** Or a Google-signed ID token for the trigger's audience, fetched per request (cached by the caller's library). */
   getIdToken?: () => Promise<string>;

@@ -60,9 +60,9 @@ export type FreshnessView = z.infer<typeof FreshnessView>;
 export const ApiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
+/** The run records who asked from the caller's credentials (a token's name, a service account's email), not from the body. */
 export const SyncRequestBody = z.strictObject({
   trigger: z.enum(["manual", "api"]).optional(),
-  requestedBy: z.string().min(1).max(200).optional(),
 });
 export type SyncRequestBody = z.infer<typeof SyncRequestBody>;
 

@@ -9,6 +9,8 @@ import { DEFAULT_STAGE_DEADLINES, type StageDeadlines } from "./domain/stage-tim
 import { createTokenCheck } from "./auth/bearer-tokens.ts";
 import { createOidcVerifier, type OidcVerifierOptions } from "./auth/oidc-verifier.ts";
 import { requireCaller } from "./auth/require-caller.ts";
+import { requireRole } from "./auth/require-role.ts";
+import type { ApiToken } from "./auth/roles.ts";
 import { createRunStore, type RunStore } from "./store/runs-store.ts";
 import { RunChanges } from "./live/run-changes.ts";
 import { projectEvent } from "./handlers/project-event.ts";
@@ -22,6 +24,8 @@ import { dashboardRouter } from "./handlers/dashboard.ts";
 import { apiErrorHandler, sendError } from "./handlers/api-errors.ts";
 import { replayExport } from "./handlers/replay-export.ts";
 
+export type { ApiToken, Role, ServiceAccountGrant } from "./auth/roles.ts";
+
 /** The five topics the ledger projects. */
 export const LEDGER_TOPICS = [TOPICS.syncRequested, TOPICS.syncProgress, TOPICS.csvReady, TOPICS.syncCompleted, TOPICS.syncFailed] as const;
 
@@ -30,9 +34,9 @@ export interface TriggerDeps {
   bus: EventBus;
   logger: Logger;
   auth: {
-    /** Static API tokens (several allowed, for rotation). */
-    apiTokens: readonly string[];
-    /** Accept Google ID tokens for this audience from these service accounts. */
+    /** Static API tokens, each with a name and a role (several per role, for rotation). */
+    apiTokens: readonly ApiToken[];
+    /** Accept Google ID tokens for this audience from these service accounts, each with a role. */
     oidc?: OidcVerifierOptions;
   };
   /** Mounts `POST /pubsub/<topic>` for Pub/Sub push delivery, checked by this verifier. Leave out for pull mode. */
@@ -97,18 +101,22 @@ export function createTrigger(deps: TriggerDeps): Trigger {
   );
   api.use(express.json({ limit: "4kb" }));
   const write = { store, bus: deps.bus, changes, logger, clock };
-  api.post("/syncs", startSync(write));
+  // Every route names the least role it needs (see auth/roles.ts); replay also checks the export's age.
+  const viewer = requireRole("viewer", "Reading status", logger);
+  const operator = requireRole("operator", "Starting a sync", logger);
+  api.post("/syncs", operator, startSync(write));
   api.post(
     "/syncs/replay",
+    requireRole("operator", "Replaying an export", logger),
     deps.blobs === undefined
       ? (_req, res) => sendError(res, 501, "REPLAY_UNAVAILABLE", "Replay needs the export store: set BLOB_URL on the trigger.")
       : replayExport({ ...write, blobs: deps.blobs }),
   );
-  api.get("/syncs", listRuns(store));
-  api.get("/syncs/:runId", getRun(store));
-  api.get("/syncs/:runId/events", runEvents({ store, changes, logger, pollMs: deps.ssePollMs ?? 2000 }));
-  api.post("/syncs/:runId/approve", approveRun(write));
-  api.get("/freshness", getFreshness({ store, clock, staleAfterMs: deps.staleAfterMs ?? 26 * 3_600_000 }));
+  api.get("/syncs", viewer, listRuns(store));
+  api.get("/syncs/:runId", viewer, getRun(store));
+  api.get("/syncs/:runId/events", viewer, runEvents({ store, changes, logger, pollMs: deps.ssePollMs ?? 2000 }));
+  api.post("/syncs/:runId/approve", requireRole("approver", "Approving a held mass delete", logger), approveRun(write));
+  api.get("/freshness", viewer, getFreshness({ store, clock, staleAfterMs: deps.staleAfterMs ?? 26 * 3_600_000 }));
   app.use("/v1", api);
   app.use(apiErrorHandler(logger));
 

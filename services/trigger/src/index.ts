@@ -3,7 +3,7 @@ import { openBlobStore } from "@crm-sync/blob";
 import { migrate, openDatabase } from "@crm-sync/db";
 import { runService } from "@crm-sync/server";
 import { createTrigger } from "./app.ts";
-import { readEnv } from "./env.ts";
+import { apiTokensOf, readEnv } from "./env.ts";
 
 await runService({
   name: "trigger",
@@ -18,7 +18,7 @@ await runService({
       bus,
       logger,
       auth: {
-        apiTokens: env.API_TOKENS,
+        apiTokens: apiTokensOf(env),
         ...(env.API_OIDC_AUDIENCE === undefined ? {} : { oidc: { audience: env.API_OIDC_AUDIENCE, serviceAccounts: env.API_OIDC_SERVICE_ACCOUNTS } }),
       },
       ...(push === undefined ? {} : { push }),

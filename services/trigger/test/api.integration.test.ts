@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeEvent } from "@crm-sync/contracts";
 import { StartResponse, RunView, RunList, FreshnessView } from "@crm-sync/trigger-client";
-import { API_TOKEN, ROTATED_TOKEN, startTrigger, type RunningTrigger } from "./support/start-trigger.ts";
+import { API_TOKEN, OPERATOR_TOKEN, ROTATED_TOKEN, TEST_TOKENS, startTrigger, type RunningTrigger } from "./support/start-trigger.ts";
 import { createTestIssuer } from "./support/id-tokens.ts";
 
 const AUDIENCE = "https://crm-sync-trigger.example.test";
@@ -22,7 +22,7 @@ describe("trigger API", () => {
   const published: string[] = [];
 
   beforeAll(async () => {
-    t = await startTrigger({ auth: { apiTokens: [API_TOKEN, ROTATED_TOKEN], oidc: { audience: AUDIENCE, serviceAccounts: [VERCEL_SA], getCerts: async () => issuer.certs } } });
+    t = await startTrigger({ auth: { apiTokens: TEST_TOKENS, oidc: { audience: AUDIENCE, serviceAccounts: [{ email: VERCEL_SA, role: "operator" }], getCerts: async () => issuer.certs } } });
     await t.bus.subscribe("sync-requested", "test-scraper.sync-requested", async ({ event }) => {
       published.push(event.runId);
       return "ack";
@@ -30,11 +30,11 @@ describe("trigger API", () => {
   });
   afterAll(async () => t.close());
 
-  const call = (method: string, path: string, authorization?: string) =>
+  const call = (method: string, path: string, authorization?: string, body = "{}") =>
     fetch(`${t.url}${path}`, {
       method,
       headers: { "content-type": "application/json", ...(authorization === undefined ? {} : { authorization }) },
-      ...(method === "POST" ? { body: "{}" } : {}),
+      ...(method === "POST" ? { body } : {}),
     });
 
   describe.each(ENDPOINTS)("%s %s refuses", (method, path) => {
@@ -81,8 +81,8 @@ describe("trigger API", () => {
   });
 
   it("starts a run, publishes sync-requested for it, and coalesces presses while it is active", async () => {
-    const first = StartResponse.parse(await (await t.api("/v1/syncs", { method: "POST", body: JSON.stringify({ requestedBy: "front-desk" }) })).json());
-    expect(first).toMatchObject({ coalesced: false, run: { status: "queued", phase: "queued", trigger: "manual", requestedBy: "front-desk" } });
+    const first = StartResponse.parse(await (await t.api("/v1/syncs", { method: "POST", body: "{}" })).json());
+    expect(first).toMatchObject({ coalesced: false, run: { status: "queued", phase: "queued", trigger: "manual", requestedBy: "test-approver" } });
     await t.drain();
     expect(published).toContain(first.run.runId);
 
@@ -104,6 +104,24 @@ describe("trigger API", () => {
     expect(third.run.runId).not.toBe(first.run.runId);
     await t.bus.publish(makeEvent("sync-completed", third.run.runId, { counts, durationMs: 10 }));
     await t.drain();
+  });
+
+  it("records the verified caller as requestedBy: a body's requestedBy cannot override it", async () => {
+    const finish = async (runId: string) => {
+      const counts = { rows: 1, inserted: 0, updated: 0, unchanged: 1, softDeleted: 0, revived: 0, rejected: 0 };
+      await t.bus.publish(makeEvent("sync-completed", runId, { counts, durationMs: 5 }));
+      await t.drain();
+    };
+    const forged = JSON.stringify({ trigger: "api", requestedBy: "someone-else@example.test" });
+    const byToken = StartResponse.parse(await (await call("POST", "/v1/syncs", `Bearer ${OPERATOR_TOKEN}`, forged)).json());
+    expect(byToken).toMatchObject({ coalesced: false, run: { trigger: "api", requestedBy: "test-operator" } });
+    await finish(byToken.run.runId);
+    const idToken = issuer.sign({ aud: AUDIENCE, email: VERCEL_SA });
+    const bySa = StartResponse.parse(await (await call("POST", "/v1/syncs", `Bearer ${idToken}`, forged)).json());
+    expect(bySa).toMatchObject({ coalesced: false, run: { requestedBy: VERCEL_SA } });
+    await finish(bySa.run.runId);
+    // The ledger keeps what the request said: read back, the run still names the caller.
+    expect(RunView.parse(await (await t.api(`/v1/syncs/${bySa.run.runId}`)).json()).requestedBy).toBe(VERCEL_SA);
   });
 
   it("refuses bad bodies, oversized bodies, bad run ids and unknown runs", async () => {

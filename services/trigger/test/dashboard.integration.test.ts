@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { makeEvent } from "@crm-sync/contracts";
 import { chromiumMissing, gate, launchChromium, waitFor } from "@crm-sync/testing";
-import { API_TOKEN, startTrigger, type RunningTrigger } from "./support/start-trigger.ts";
+import { API_TOKEN, VIEWER_TOKEN, startTrigger, type RunningTrigger } from "./support/start-trigger.ts";
 
 const counts = { rows: 30, inserted: 2, updated: 3, unchanged: 25, softDeleted: 1, revived: 0, rejected: 0 };
 const object = { bucket: "crm-exports", name: "exports/dashboard-test.csv", generation: "1", sha256: "e".repeat(64), bytes: 4096 };
@@ -24,6 +24,8 @@ describe.skipIf(gate("Chromium", chromiumMissing()))("dashboard in real Chromium
   let browser: Browser;
   let page: Page;
   const requested: string[] = [];
+  /** Every URL the first tab requested: the sign-in link's token must be in none of them. */
+  const sentUrls: string[] = [];
 
   beforeAll(async () => {
     t = await startTrigger();
@@ -34,6 +36,7 @@ describe.skipIf(gate("Chromium", chromiumMissing()))("dashboard in real Chromium
     });
     browser = await launchChromium();
     page = await browser.newPage();
+    page.on("request", (request) => sentUrls.push(request.url()));
   });
   afterAll(async () => {
     await browser?.close();
@@ -42,10 +45,17 @@ describe.skipIf(gate("Chromium", chromiumMissing()))("dashboard in real Chromium
 
   const nextRunId = (before: number) => waitFor(() => requested[before], { what: "the button's sync-requested" });
 
-  it("goes queued → scraping → loading → done with counts, and says done only after sync-completed", async () => {
-    await page.goto(`${t.url}/?token=${API_TOKEN}`);
+  it("signs in from a #token= link, removes the token from the address bar and never sends it in a URL", async () => {
+    await page.goto(`${t.url}/#token=${API_TOKEN}`);
     await page.getByRole("button", { name: "Update Customer Data" }).waitFor();
+    await waitForText(page, "#freshness", "never been synced");
+    expect(new URL(page.url()).hash).toBe("");
     expect(new URL(page.url()).search).toBe("");
+    expect(sentUrls.filter((url) => url.includes("/v1/")).length).toBeGreaterThan(0);
+    expect(sentUrls.filter((url) => url.includes(API_TOKEN))).toEqual([]);
+  });
+
+  it("goes queued → scraping → loading → done with counts, and says done only after sync-completed", async () => {
     await waitFor(async () => !(await page.getByRole("button", { name: "Update Customer Data" }).isDisabled()), { what: "the button to enable" });
     await waitForText(page, "#freshness", "never been synced");
 
@@ -106,12 +116,42 @@ describe.skipIf(gate("Chromium", chromiumMissing()))("dashboard in real Chromium
     const [failedRunId, doneRunId] = [requested.at(-1), requested.at(-2)];
     const linked = await browser.newPage();
     try {
-      await linked.goto(`${t.url}/?token=${API_TOKEN}&run=${doneRunId}`);
+      await linked.goto(`${t.url}/?run=${doneRunId}#token=${API_TOKEN}`);
       await waitForText(linked, "#run-id", doneRunId ?? "missing");
+      expect(new URL(linked.url()).hash).toBe("");
       await waitForText(linked, "#phase", "Done");
       expect(await textOf(linked, "#run-id")).not.toBe(failedRunId);
     } finally {
       await linked.close();
+    }
+  });
+
+  it("does not sign in from an old ?token= link, and takes the token out of the address bar", async () => {
+    const old = await browser.newPage();
+    try {
+      await old.goto(`${t.url}/?token=${API_TOKEN}`);
+      await old.getByLabel("API token").waitFor();
+      expect(await old.getByRole("button", { name: "Update Customer Data" }).isVisible()).toBe(false);
+      expect(await old.evaluate(() => sessionStorage.length)).toBe(0);
+      expect(old.url()).not.toContain(API_TOKEN);
+    } finally {
+      await old.close();
+    }
+  });
+
+  it("shows a viewer the status, and says plainly that starting an update needs the operator role", async () => {
+    const viewer = await browser.newPage();
+    try {
+      await viewer.goto(`${t.url}/#token=${VIEWER_TOKEN}`);
+      await waitForText(viewer, "#runs", "PORTAL_AUTH_FAILED");
+      const before = requested.length;
+      await waitFor(async () => !(await viewer.getByRole("button", { name: "Update Customer Data" }).isDisabled()), { what: "the button to enable" });
+      await viewer.getByRole("button", { name: "Update Customer Data" }).click();
+      await waitForText(viewer, "#freshness", "needs the operator role");
+      expect(requested.length).toBe(before);
+      expect(await viewer.getByRole("button", { name: "Update Customer Data" }).isVisible()).toBe(true);
+    } finally {
+      await viewer.close();
     }
   });
 

@@ -27,28 +27,28 @@ describe("the Vercel route handler against a running trigger", () => {
   it("starts a sync and returns its run id, then joins it on a second press", async () => {
     process.env["CRM_SYNC_API_URL"] = t.url;
     process.env["CRM_SYNC_API_TOKEN"] = API_TOKEN;
-    const first = await POST(new Request(ROUTE, { method: "POST", body: JSON.stringify({ requestedBy: "front desk" }) }));
+    const first = await POST();
     expect(first.status).toBe(202);
     const started = (await first.json()) as { runId: string; status: string; phase: string; coalesced: boolean };
     expect(started).toMatchObject({ status: "queued", phase: "queued", coalesced: false });
     expect(started.runId).toMatch(/^run-/);
 
-    const second = (await (await POST(new Request(ROUTE, { method: "POST" }))).json()) as { runId: string; coalesced: boolean };
+    const second = (await (await POST()).json()) as { runId: string; coalesced: boolean };
     expect(second).toEqual(expect.objectContaining({ runId: started.runId, coalesced: true }));
 
     const counts = { rows: 5, inserted: 5, updated: 0, unchanged: 0, softDeleted: 0, revived: 0, rejected: 0 };
     await t.bus.publish(makeEvent("sync-completed", started.runId, { counts, durationMs: 20 }));
     await t.drain();
     const status = await GET(new Request(`${ROUTE}?runId=${started.runId}`));
-    expect(await status.json()).toMatchObject({ runId: started.runId, status: "succeeded", phase: "done", counts, trigger: "manual", requestedBy: "front desk" });
+    expect(await status.json()).toMatchObject({ runId: started.runId, status: "succeeded", phase: "done", counts, trigger: "manual", requestedBy: "test-approver" });
   });
 
   it("answers 500 without configuration and does not leak a refused token", async () => {
     delete process.env["CRM_SYNC_API_URL"];
-    expect((await POST(new Request(ROUTE, { method: "POST" }))).status).toBe(500);
+    expect((await POST()).status).toBe(500);
     process.env["CRM_SYNC_API_URL"] = t.url;
     process.env["CRM_SYNC_API_TOKEN"] = "wrong-token-value";
-    const refused = await POST(new Request(ROUTE, { method: "POST" }));
+    const refused = await POST();
     expect(refused.status).toBe(500);
     const text = await refused.text();
     expect(text).toContain("UNAUTHENTICATED");
@@ -57,6 +57,6 @@ describe("the Vercel route handler against a running trigger", () => {
 
   it("answers 502 when the trigger cannot be reached", async () => {
     process.env["CRM_SYNC_API_URL"] = "http://127.0.0.1:9";
-    expect((await POST(new Request(ROUTE, { method: "POST" }))).status).toBe(502);
+    expect((await POST()).status).toBe(502);
   });
 });

@@ -42,6 +42,8 @@ export interface StackInfo {
   dashboardUrl: string;
   apiUrl: string;
   apiToken: string;
+  /** What the generated token may do (see the trigger's roles). */
+  apiRole: "approver";
   databaseUrl: string;
   smtpUrl: string;
   portalUrl: string;
@@ -134,7 +136,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const blob = { BLOB_URL: "gs://crm-sync-exports", GCS_API_ENDPOINT: gcs.url };
     await ensureBucket({ apiEndpoint: gcs.url, projectId, bucket: "crm-sync-exports" });
     const envOf: Record<ServiceName, Record<string, string>> = {
-      trigger: { ...common, ...blob, DATABASE_URL: serviceDatabaseUrl, API_TOKENS: apiToken },
+      // One local user owns the stack: the generated token may do everything, approvals included.
+      trigger: { ...common, ...blob, DATABASE_URL: serviceDatabaseUrl, API_APPROVER_TOKENS: `local-stack:${apiToken}` },
       scraper: { ...common, ...blob, QASHIER_URL: portal.url, QASHIER_USERNAME: PORTAL.username, QASHIER_PASSWORD: password },
       loader: { ...common, ...blob, DATABASE_URL: serviceDatabaseUrl },
       notifier: {
@@ -161,9 +164,11 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         ready: true,
         projectId,
         emulatorHost: emulator.host,
-        dashboardUrl: `${services.trigger}/?token=${apiToken}`,
+        // The fragment never reaches the server, so no request log keeps the token.
+        dashboardUrl: `${services.trigger}/#token=${apiToken}`,
         apiUrl: services.trigger,
         apiToken,
+        apiRole: "approver",
         databaseUrl,
         smtpUrl: smtp.url,
         portalUrl: portal.url,

@@ -62,7 +62,11 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
   const activeCustomers = async () => Number((await db.sql`select count(*)::int as n from backoffice.customers where deleted_at is null`)[0]?.["n"]);
 
   it("prints a ready line with everything a script needs", () => {
-    expect(Object.keys(info)).toEqual(expect.arrayContaining(["ready", "projectId", "emulatorHost", "dashboardUrl", "apiUrl", "apiToken", "databaseUrl", "smtpUrl"]));
+    expect(Object.keys(info)).toEqual(expect.arrayContaining(["ready", "projectId", "emulatorHost", "dashboardUrl", "apiUrl", "apiToken", "apiRole", "databaseUrl", "smtpUrl"]));
+    // The sign-in link carries the token in the fragment, which never reaches the server.
+    expect(new URL(info.dashboardUrl).search).toBe("");
+    expect(new URL(info.dashboardUrl).hash).toBe(`#token=${info.apiToken}`);
+    expect(info.apiRole).toBe("approver");
   });
 
   it("completes a run started with the dashboard button, with the right counts in Postgres", async () => {
@@ -71,6 +75,7 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
       const page = await browser.newPage();
       await page.goto(info.dashboardUrl);
       await page.waitForFunction(() => !(document.querySelector("button#update") as HTMLButtonElement | null)?.disabled);
+      expect(page.url()).not.toContain(info.apiToken);
       await page.getByRole("button", { name: "Update Customer Data" }).click();
       const started = await waitFor(async () => (await client.listRuns(1))[0], { what: "the button's run" });
       const finished = await client.waitForRun(started.runId, { intervalMs: 200, timeoutMs: 90_000 });
@@ -81,6 +86,9 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
       await browser.close();
     }
     expect(await activeCustomers()).toBe(CUSTOMERS);
+    // The run names the stack's token by its name, and the trigger's log never holds the token.
+    expect(firstRun.view?.requestedBy).toBe("local-stack");
+    expect(await readFile(join(info.logDir, "trigger.log"), "utf8")).not.toContain(info.apiToken);
   });
 
   it("carries one trace from the trigger through scraper and loader to the notifier", async () => {

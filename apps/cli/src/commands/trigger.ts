@@ -28,6 +28,10 @@ export async function callApi<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
+    if (error instanceof TriggerClientError && error.code === "ROLE_REQUIRED") {
+      // The message names the role needed; say where such a token comes from.
+      throw new SyncError("INTERNAL", `The crm-sync trigger API refused the request (ROLE_REQUIRED, HTTP 403): ${error.message} Set CRM_SYNC_API_TOKEN to a token of that role (the trigger's API_APPROVER_TOKENS for approver).`, { cause: error });
+    }
     if (error instanceof TriggerClientError) {
       throw new SyncError("INTERNAL", `The crm-sync trigger API refused or failed the request (${error.code}${error.status > 0 ? `, HTTP ${error.status}` : ""}): ${error.message}`, { cause: error });
     }

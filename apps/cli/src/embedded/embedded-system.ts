@@ -8,7 +8,7 @@ import { createLogger, type Logger } from "@crm-sync/logging";
 import { createEmlOutboxMailer, createNotifier } from "@crm-sync/notifier";
 import { createScraper, QashierPortal } from "@crm-sync/scraper";
 import { listen } from "@crm-sync/server";
-import { createTrigger, type Trigger } from "@crm-sync/trigger";
+import { createTrigger, type ApiToken, type Trigger } from "@crm-sync/trigger";
 import { createTriggerClient, type TriggerClient } from "@crm-sync/trigger-client";
 import type { EmbeddedHome } from "./embedded-home.ts";
 
@@ -43,6 +43,8 @@ export interface EmbeddedSystem {
 }
 
 const DEMO_SEED = 20_261_126;
+/** A local install has one user, who owns everything: the generated token is an approver, named for the runs it starts. */
+const localToken = (token: string): ApiToken => ({ name: "crm-sync-local", role: "approver", token });
 const STAGE_DEADLINES = { elementMs: 15_000, navigationMs: 30_000, downloadMs: 300_000 };
 
 /**
@@ -81,7 +83,7 @@ export async function startEmbeddedSystem(options: EmbeddedOptions): Promise<Emb
     stops.push(() => bus.close());
     const blobs = new FileBlobStore({ root: home.blobRoot, bucket: "crm-sync-exports" });
 
-    const trigger = createTrigger({ db, bus, blobs, logger: loggerFor("trigger"), auth: { apiTokens: [home.apiToken] } });
+    const trigger = createTrigger({ db, bus, blobs, logger: loggerFor("trigger"), auth: { apiTokens: [localToken(home.apiToken)] } });
     stops.push(() => trigger.close());
     await trigger.subscribe();
     trigger.startSweeper(30_000);

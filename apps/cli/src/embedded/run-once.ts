@@ -15,7 +15,7 @@ export async function runOnce(options: RunOnceOptions): Promise<number> {
   const portal = portalFromFlags(options.portalUrl);
   const system = await startEmbeddedSystem({ home, port: 0, demoCustomers: options.customers, ...(portal === undefined ? {} : { portal }) });
   try {
-    const { run } = await system.client.requestSync({ trigger: "api", requestedBy: "crm-sync run" });
+    const { run } = await system.client.requestSync({ trigger: "api" });
     const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\u001b[K${line}`) : undefined;
     const finished = await system.client.waitForRun(run.runId, { intervalMs: 200, onUpdate: (view) => progress?.(describeRun(view)) });
     if (progress !== undefined) process.stderr.write("\r\u001b[K");

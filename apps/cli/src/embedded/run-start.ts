@@ -19,15 +19,16 @@ export async function runStart(options: RunStartOptions): Promise<void> {
   const portal = portalFromFlags(options.portalUrl);
   const system = await startEmbeddedSystem({ home, port: options.port, demoCustomers: options.customers, ...(portal === undefined ? {} : { portal }) });
   say("crm-sync is running (embedded: in-memory bus, PGlite, files)");
-  say(`  Dashboard   ${system.dashboardUrl}?token=${system.apiToken}`);
-  say(`  API         ${system.apiUrl}  (Authorization: Bearer ${system.apiToken})`);
+  // The token rides in the fragment: a browser never sends it to the server, so no request log keeps it.
+  say(`  Dashboard   ${system.dashboardUrl}#token=${system.apiToken}`);
+  say(`  API         ${system.apiUrl}  (Authorization: Bearer ${system.apiToken}; role approver: a local install has one user)`);
   say(`  Portal      ${system.portalUrl}${system.demoPortal === undefined ? "" : ` (demo, ${options.customers} synthetic customers)`}`);
   say(`  Data        ${home.root}  (database, exports, outbox/*.eml alert emails, crm-sync.log)`);
   say("Press Ctrl-C to stop.");
 
   const reporter = reportRunChanges(system.client.listRuns.bind(system.client));
   if (options.initialSync) {
-    const { run, coalesced } = await system.client.requestSync({ trigger: "manual", requestedBy: "crm-sync start" });
+    const { run, coalesced } = await system.client.requestSync({ trigger: "manual" });
     say(`${coalesced ? "A sync was already running" : "First sync started"}: run ${run.runId}`);
   }
   const signal = await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);

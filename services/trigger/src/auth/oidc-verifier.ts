@@ -1,14 +1,15 @@
 import { OAuth2Client } from "google-auth-library";
+import type { Role, ServiceAccountGrant } from "./roles.ts";
 
 export interface OidcVerifierOptions {
   audience: string;
-  /** Service account emails allowed to call the API (e.g. the Vercel app's, Cloud Scheduler's). */
-  serviceAccounts: readonly string[];
+  /** Service accounts allowed to call the API (e.g. the Vercel app's, Cloud Scheduler's), each with its role. */
+  serviceAccounts: readonly ServiceAccountGrant[];
   /** Google's signing keys by key id; tests inject locally generated ones. */
   getCerts?: () => Promise<Record<string, string>>;
 }
 
-export type OidcVerdict = { ok: true; email: string } | { ok: false; reason: string };
+export type OidcVerdict = { ok: true; email: string; role: Role } | { ok: false; reason: string };
 
 const GOOGLE_ISSUERS = ["accounts.google.com", "https://accounts.google.com"];
 
@@ -18,7 +19,7 @@ const GOOGLE_ISSUERS = ["accounts.google.com", "https://accounts.google.com"];
  */
 export function createOidcVerifier(options: OidcVerifierOptions): (token: string) => Promise<OidcVerdict> {
   const client = new OAuth2Client();
-  const allowed = new Set(options.serviceAccounts.map((email) => email.toLowerCase()));
+  const allowed = new Map(options.serviceAccounts.map(({ email, role }) => [email.toLowerCase(), role]));
   const getCerts = options.getCerts ?? (async () => (await client.getFederatedSignonCertsAsync()).certs as Record<string, string>);
   return async (token) => {
     let payload;
@@ -30,7 +31,8 @@ export function createOidcVerifier(options: OidcVerifierOptions): (token: string
     }
     const email = payload?.email?.toLowerCase();
     if (email === undefined || payload?.email_verified !== true) return { ok: false, reason: "ID token without a verified email" };
-    if (!allowed.has(email)) return { ok: false, reason: "service account not allowed" };
-    return { ok: true, email };
+    const role = allowed.get(email);
+    if (role === undefined) return { ok: false, reason: "service account not allowed" };
+    return { ok: true, email, role };
   };
 }

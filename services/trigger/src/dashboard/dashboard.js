@@ -1,6 +1,9 @@
 // The dashboard's whole script: no build step. Data from the API is only ever written with
 // textContent, never as HTML. The API token lives in sessionStorage (this tab only) and is sent
-// as a header; a `?token=` link is stored and removed from the address bar at once.
+// as a header. A sign-in link carries it in the fragment (`#token=…`), which the browser never
+// sends to the server (so no request log keeps it); the page stores it and removes it from the
+// address bar at once. A token in the query (`?token=`, the old links) is not used: it has
+// already reached the server's logs; the page only removes it from the address bar.
 
 const TOKEN_KEY = "crm-sync-token";
 const PHASES = ["queued", "scraping", "loading", "done"];
@@ -26,12 +29,13 @@ let followed = null;
 
 function takeTokenFromUrl() {
   const url = new URL(window.location.href);
-  const token = url.searchParams.get("token");
-  if (token) {
-    sessionStorage.setItem(TOKEN_KEY, token);
-    url.searchParams.delete("token");
-    history.replaceState(null, "", url.pathname + url.search + url.hash);
-  }
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  const token = fragment.get("token");
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  fragment.delete("token");
+  url.searchParams.delete("token");
+  const rest = fragment.toString();
+  history.replaceState(null, "", url.pathname + url.search + (rest ? `#${rest}` : ""));
 }
 
 const token = () => sessionStorage.getItem(TOKEN_KEY);
@@ -43,8 +47,11 @@ async function api(path, options = {}) {
     ...options,
     headers: { accept: "application/json", authorization: `Bearer ${token()}`, ...(options.headers ?? {}) },
   });
-  if (response.status === 401 || response.status === 403) throw new Unauthorized();
+  if (response.status === 401) throw new Unauthorized();
   const body = await response.json().catch(() => ({}));
+  // Signed in, but the token's role does not allow this (a viewer pressing "Update"): say so.
+  if (response.status === 403 && body?.error?.code === "ROLE_REQUIRED") throw new Error(body.error.message);
+  if (response.status === 403) throw new Unauthorized();
   if (!response.ok) throw new Error(body?.error?.message ?? `The server answered ${response.status}.`);
   return body;
 }

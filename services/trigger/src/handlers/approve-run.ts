@@ -8,6 +8,7 @@ import { toRunView } from "../domain/run-view.ts";
 import type { RunStore } from "../store/runs-store.ts";
 import type { RunChanges } from "../live/run-changes.ts";
 import { sendError } from "./api-errors.ts";
+import { callerOf } from "../auth/require-caller.ts";
 
 export interface ApproveDeps {
   store: RunStore;
@@ -24,7 +25,7 @@ const REFUSALS = {
 } as const;
 
 /**
- * `POST /v1/syncs/:runId/approve`: an operator accepts the removals a held run would make. The
+ * `POST /v1/syncs/:runId/approve`: an approver accepts the removals a held run would make. The
  * run reopens as a new attempt and its export is announced again with `allowMassDelete`, which
  * the loader honours. If that announcement cannot be published the approval is undone.
  */
@@ -76,7 +77,7 @@ export function approveRun(deps: ApproveDeps): RequestHandler {
       if (undone.after !== undefined) deps.changes.announce(undone.after);
       return sendError(res, 503, "PUBLISH_FAILED", "The approval could not be sent to the loader. Please try again.");
     }
-    log.info({ caller: res.locals["caller"], attempt: approved.attempt }, "mass delete approved");
+    log.info({ caller: callerOf(res).id, attempt: approved.attempt }, "mass delete approved");
     res.status(202).json(toRunView(approved));
   };
 }

@@ -12,7 +12,7 @@ const FILES: Record<string, { file: string; type: string }> = {
 /**
  * The dashboard's static files are public (they hold no data); everything they show comes from
  * the authenticated API. The policy allows only this origin's script and connections, and no
- * referrer, so a `?token=` first link never leaks to another site.
+ * referrer, so nothing in the address (a `#token=` sign-in link is removed at once) leaks to another site.
  */
 export function dashboardRouter(): Router {
   const router = Router();

@@ -4,6 +4,10 @@ import { z } from "zod";
 import { EXPORTS_PREFIX, isExportObjectName, type BlobStore } from "@crm-sync/blob";
 import { describeIssues, makeEvent } from "@crm-sync/contracts";
 import { toRunView } from "../domain/run-view.ts";
+import { replayAge } from "../domain/replay-age.ts";
+import { callerOf } from "../auth/require-caller.ts";
+import { refuseForRole } from "../auth/require-role.ts";
+import { roleAllows } from "../auth/roles.ts";
 import { sendError } from "./api-errors.ts";
 import { newRunId, openRun, PUBLISH_FAILED_MESSAGE, type OpenRunDeps } from "./open-run.ts";
 
@@ -12,7 +16,8 @@ export const ReplayBody = z.strictObject({ object: z.string().min(1).max(1024) }
 /**
  * `POST /v1/syncs/replay {object}`: loads a stored export again without scraping (after a fix,
  * or an approved guard), as a new run with trigger `replay`. The loader applies its full rules
- * and guards; the same file twice changes nothing the second time.
+ * and guards; the same file twice changes nothing the second time. An operator may replay the
+ * export last loaded or a newer one; an older one would undo newer updates, so it needs an approver.
  */
 export function replayExport(deps: OpenRunDeps & { blobs: BlobStore }): RequestHandler {
   return async (req, res) => {
@@ -23,12 +28,19 @@ export function replayExport(deps: OpenRunDeps & { blobs: BlobStore }): RequestH
     if (!isExportObjectName(name)) return sendError(res, 400, "INVALID_OBJECT", `Only stored exports (${EXPORTS_PREFIX}….csv) can be replayed.`);
     const info = await deps.blobs.stat(name);
     if (info === undefined) return sendError(res, 404, "NOT_FOUND", "No stored export has that name.");
+    const caller = callerOf(res);
+    if (!roleAllows(caller.role, "approver")) {
+      const loaded = await deps.store.lastLoadedExport();
+      const lastLoaded = loaded === undefined ? undefined : { object: loaded, facts: await deps.blobs.stat(loaded.name) };
+      if (replayAge(info, lastLoaded) === "older") {
+        return refuseForRole(res, deps.logger, "approver", "Replaying an export older than the last one loaded (it would undo newer updates)");
+      }
+    }
     const rows = await countRecords(deps.blobs, name).catch(() => undefined);
     if (rows === undefined) return sendError(res, 422, "CSV_MALFORMED", "The stored export is not a readable CSV file, so the loader would refuse it.");
     const now = deps.clock();
     const runId = newRunId(now);
-    const requestedBy = res.locals["serviceAccount"] as string | undefined;
-    const request = makeEvent("sync-requested", runId, { trigger: "replay", ...(requestedBy === undefined ? {} : { requestedBy }) }, now);
+    const request = makeEvent("sync-requested", runId, { trigger: "replay", requestedBy: caller.id }, now);
     const object = { bucket: info.bucket, name, generation: info.generation, sha256: info.sha256, bytes: info.bytes };
     const opened = await openRun(deps, request, makeEvent("csv-ready", runId, { object, rows }, now));
     if (opened.outcome === "unpublished") return sendError(res, 503, "PUBLISH_FAILED", PUBLISH_FAILED_MESSAGE);

@@ -23,6 +23,8 @@ export interface RunStore {
   /** Inserts `create()` unless a run is queued or running; then returns that run instead. */
   startOrCoalesce(create: () => Run): Promise<StartResult>;
   activeRunIds(): Promise<string[]>;
+  /** The export the last successful run loaded (undefined when no run has loaded one yet). */
+  lastLoadedExport(): Promise<NonNullable<Run["sourceObject"]> | undefined>;
   freshnessFacts(): Promise<{ lastSuccessAt: Date | null; customerCount: number }>;
 }
 
@@ -93,6 +95,15 @@ export function createRunStore(db: Database): RunStore {
       guarded(async () => {
         const rows = await sql<{ id: string }[]>`select id from crm_sync.runs where status in ('queued', 'running')`;
         return rows.map((row) => row.id);
+      }),
+
+    lastLoadedExport: () =>
+      guarded(async () => {
+        const rows = await sql.unsafe(
+          `select ${COLUMNS} from crm_sync.runs where status = 'succeeded' and source_object is not null
+           order by finished_at desc nulls last, requested_at desc limit 1`,
+        );
+        return rows[0] === undefined ? undefined : (runFromRow(rows[0]).sourceObject ?? undefined);
       }),
 
     freshnessFacts: () =>

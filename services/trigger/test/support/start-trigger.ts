@@ -4,8 +4,19 @@ import { createLogger } from "@crm-sync/logging";
 import { listen, type RunningServer } from "@crm-sync/server";
 import { createTrigger, type Trigger, type TriggerDeps } from "../../src/app.ts";
 
+import type { ApiToken } from "../../src/auth/roles.ts";
+
+/** Approver tokens (a test may do anything), under the names runs record as `requestedBy`. */
 export const API_TOKEN = "test-token-for-the-trigger-api-0001";
 export const ROTATED_TOKEN = "test-token-for-the-trigger-api-0002";
+export const OPERATOR_TOKEN = "test-token-for-the-trigger-operator-01";
+export const VIEWER_TOKEN = "test-token-for-the-trigger-viewer-0001";
+export const TEST_TOKENS: readonly ApiToken[] = [
+  { name: "test-approver", role: "approver", token: API_TOKEN },
+  { name: "test-approver-rotated", role: "approver", token: ROTATED_TOKEN },
+  { name: "test-operator", role: "operator", token: OPERATOR_TOKEN },
+  { name: "test-viewer", role: "viewer", token: VIEWER_TOKEN },
+];
 
 export interface RunningTrigger {
   trigger: Trigger;
@@ -34,7 +45,7 @@ export async function startTrigger(options: StartOptions = {}): Promise<RunningT
   await migrate(db);
   const bus = options.bus ?? new InMemoryBus({ logger, backoff: { minMs: 5, maxMs: 20 } });
   const { databaseUrl: _url, bus: _bus, subscribe = true, ...rest } = options;
-  const trigger = createTrigger({ auth: { apiTokens: [API_TOKEN, ROTATED_TOKEN] }, ssePollMs: 200, ...rest, db, bus, logger });
+  const trigger = createTrigger({ auth: { apiTokens: TEST_TOKENS }, ssePollMs: 200, ...rest, db, bus, logger });
   if (subscribe) await trigger.subscribe();
   const server = await listen(trigger.app, 0);
   return {

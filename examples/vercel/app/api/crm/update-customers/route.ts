@@ -23,16 +23,13 @@ function failure(error: unknown): Response {
   return Response.json({ error: { code: "INTERNAL", message: "The customer sync could not be reached." } }, { status: 502 });
 }
 
-export async function POST(request: Request): Promise<Response> {
+// The run records who asked from crm-sync's own view of the caller (this app's token name or
+// service account), so nothing from the browser's body is forwarded.
+export async function POST(): Promise<Response> {
   const crm = client();
   if (crm === undefined) return notConfigured();
-  const body: unknown = await request.json().catch(() => ({}));
-  const requestedBy =
-    typeof body === "object" && body !== null && typeof (body as { requestedBy?: unknown }).requestedBy === "string"
-      ? (body as { requestedBy: string }).requestedBy.slice(0, 200)
-      : undefined;
   try {
-    const { run, coalesced } = await crm.requestSync({ trigger: "manual", ...(requestedBy ? { requestedBy } : {}) });
+    const { run, coalesced } = await crm.requestSync({ trigger: "manual" });
     return Response.json({ runId: run.runId, status: run.status, phase: run.phase, coalesced, run }, { status: 202 });
   } catch (error) {
     return failure(error);
