@@ -192,10 +192,18 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Postgres serv
         yield head;
         throw Object.assign(new Error("storage connection reset"), { code: "ECONNRESET" });
       }
+      const from = (await stat(SERVER_LOG)).size;
       const failure = await loadExport({ db, logger: logs.logger("loader") }, { runId: "svc-read-fails", openSource: async () => Readable.from(failingRead()) }).catch(
         (error: unknown) => error,
       );
       expect(failure).toMatchObject({ code: "BLOB_UNAVAILABLE" });
+      // The server was told the fixed text, not the storage error's.
+      const aborted = await waitFor(async () => entriesOf(await serverLogSince(from), database.name).find((entry) => entry.includes("COPY from stdin failed:")), {
+        timeoutMs: 10_000,
+        what: "the server to log the aborted COPY",
+      });
+      expect(aborted).toContain(COPY_ABORTED);
+      expect(aborted).not.toContain("storage connection reset");
     });
 
     it("loads the same exports with `crm-sync load` on Postgres", { timeout: 300_000 }, async () => {
@@ -274,7 +282,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Postgres serv
         `fuzz seed ${FUZZ_SEED}: ${logs.lines.length} log lines, ${cliRuns.length} CLI runs, ${mails.length} emails (${queued.total} queued), ` +
           `${serverLog.length} server log entries (${copyFailures.length} aborted COPYs) scanned for ${watched.length} values: ${leaks.length} found`,
       );
-      expect(leaks).toEqual([]);
+      expect(leaks, `fuzz seed ${FUZZ_SEED} (LEAK_FUZZ_SEED replays it)`).toEqual([]);
       // The parse failures aborted COPYs, and the server logged the fixed text and nothing else.
       expect(copyFailures.length).toBeGreaterThan(0);
       for (const entry of copyFailures) expect(entry).toContain(COPY_ABORTED);
