@@ -47,7 +47,7 @@ function maskIn(text: string, start: number, end: number): string {
 }
 
 export function maskPhoneNumbers(text: string): string {
-  if (!/\d{3}/.test(text)) return text;
+  if (!/\d/.test(text)) return text;
   let out = "";
   let last = 0;
   for (const match of text.matchAll(SAFE_TOKEN)) {

@@ -17,6 +17,7 @@ describe("scrubText masks personal data wherever it stands", () => {
     ["Mr.081.234.5678", "Mr.[phone]"],
     ["Pim 0812345678 2026-11-26", "Pim [phone] 2026-11-26"],
     ["00668123456789012", "[phone]"],
+    ["0 8 1 2 3 4 5 6 7 8", "[phone]"],
   ])("a phone number: %s", (input, expected) => {
     expect(scrubText(input)).toBe(expected);
   });
