@@ -2,7 +2,7 @@ export { openDatabase } from "./open-database.ts";
 export type { OpenDatabaseOptions } from "./open-database.ts";
 export { migrate } from "./migrate.ts";
 export type { MigrateOptions } from "./migrate.ts";
-export { toDbError } from "./db-errors.ts";
+export { DatabaseFailure, toDbError } from "./db-errors.ts";
 export { jsonbLiteral, sqlLiteral } from "./sql-literal.ts";
 export { commitBehind, inTransaction } from "./transaction.ts";
 export type { CommitBehind } from "./transaction.ts";

@@ -48,6 +48,31 @@ describe("createLogger", () => {
     expect(records()[0]).toMatchObject({ err: { type: "Error", code: "PORTAL_AUTH_FAILED", message: "login refused for [phone]", cause: { message: "HTTP 401" } } });
   });
 
+  it("withholds the text of a raw database or CSV parser error and keeps its code, names and position", () => {
+    const { logger, lines, records } = captureLogger();
+    const server = Object.assign(new Error('invalid input syntax for type date: "Quincey Vandermeer"'), {
+      name: "PostgresError",
+      code: "22007",
+      severity: "ERROR",
+      detail: "Key (customer_key)=(name:Quincey Vandermeer|2022-01-01) already exists.",
+      table_name: "loader_staging",
+      routine: "DateTimeParseError",
+    });
+    const parser = Object.assign(new Error('Invalid Opening Quote: a quote is found on field 1 at line 3, value is "Quincey "'), {
+      name: "CsvError",
+      code: "INVALID_OPENING_QUOTE",
+      lines: 3,
+      records: 2,
+      index: 1,
+      field: "Quincey ",
+    });
+    logger.error({ err: new Error("load failed", { cause: server }) }, "load failed");
+    logger.error({ err: parser }, "parse failed");
+    expect(lines.join("\n")).not.toContain("Quincey");
+    expect(records()[0]).toMatchObject({ err: { cause: { type: "PostgresError", code: "22007", table_name: "loader_staging", routine: "DateTimeParseError" } } });
+    expect(records()[1]).toMatchObject({ err: { type: "CsvError", code: "INVALID_OPENING_QUOTE", lines: 3, records: 2, index: 1 } });
+  });
+
   it("keeps harmless numbers such as counts, ids and timestamps", () => {
     const { logger, records } = captureLogger();
     const eventId = "12345678-1234-4234-8234-123456789012";

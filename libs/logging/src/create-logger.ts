@@ -1,5 +1,6 @@
 import { trace } from "@opentelemetry/api";
 import { pino, type DestinationStream, type Level, type Logger } from "pino";
+import { errorFields } from "./error-fields.ts";
 import { scrubText, scrubValue } from "./scrub.ts";
 
 export type { Logger } from "pino";
@@ -21,16 +22,6 @@ const SEVERITY: Record<string, string> = {
   error: "ERROR",
   fatal: "CRITICAL",
 };
-
-function errorFields(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error) };
-  const fields: Record<string, unknown> = { type: error.name, message: error.message };
-  const code = (error as { code?: unknown }).code;
-  if (code !== undefined) fields["code"] = code;
-  if (error.stack !== undefined) fields["stack"] = error.stack;
-  if (error.cause !== undefined) fields["cause"] = errorFields(error.cause);
-  return fields;
-}
 
 function withErrorFields(object: Record<string, unknown>): Record<string, unknown> {
   const out = { ...object };

@@ -68,6 +68,15 @@ describe("parseExport", () => {
     await expect(parseBytes(Buffer.from([CSV_HEADER, stray, goodRow].join("\n")))).rejects.toMatchObject({ code: "CSV_MALFORMED" });
   });
 
+  it("reports a parse failure by code, line, record and column, never by the field's text", async () => {
+    // Unquoted with a stray quote: csv-parse's own message would say `value is "Quincey Stray "`.
+    const unquoted = `"LENGOLF",Quincey Stray "Q" Vandermeer,"0812345679","","","","01/01/2024","0.00","0.00","Others","No","No"`;
+    const failure = await parseBytes(Buffer.from([CSV_HEADER, goodRow, unquoted].join("\n"))).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: "CSV_MALFORMED", message: "The export is not valid CSV (INVALID_OPENING_QUOTE at line 3, record 2, column 2 (Customer))." });
+    expect((failure as Error).cause).toBeUndefined();
+    expect(JSON.stringify(failure) + String((failure as Error).stack)).not.toMatch(/Quincey|Vandermeer/);
+  });
+
   it("calls a CSV error malformed even when the parser's failure reaches a still-open source", async () => {
     const stray = line(["LENGOLF", 'Bad "Nick', "0812345679", "", "", "", "01/01/2024", "0.00", "0.00", "Others", "No", "No"]);
     // A file or GCS stream is still being read when the parser fails; pipeline() destroys it
@@ -79,7 +88,7 @@ describe("parseExport", () => {
     const failure = await parseExport(Readable.from(lazyFile()), async (batches) => {
       for await (const _batch of batches);
     }).catch((error: unknown) => error);
-    expect(failure).toMatchObject({ code: "CSV_MALFORMED", message: "The export is not valid CSV (CSV_INVALID_CLOSING_QUOTE at line 2)." });
+    expect(failure).toMatchObject({ code: "CSV_MALFORMED", message: "The export is not valid CSV (CSV_INVALID_CLOSING_QUOTE at line 2, record 1, column 2 (Customer))." });
   });
 
   it("refuses bytes that are not UTF-8 instead of loading replacement characters", async () => {

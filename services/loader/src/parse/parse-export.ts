@@ -133,15 +133,32 @@ function classify(error: unknown, sourceError: unknown): unknown {
   return error;
 }
 
+/**
+ * csv-parse quotes the offending text in its message and keeps it in fields (`field`, `raw`),
+ * and the logger writes an error's `cause`: the SyncError keeps only csv-parse's code and the
+ * position (line, data record, column), and carries no cause.
+ */
 function csvFailure(error: CsvError): SyncError {
-  // csv-parse's message quotes the offending text, which can be customer data: keep only its code.
   if (error.code === "CSV_QUOTE_NOT_CLOSED") {
     // Every field is quoted, so a file cut off mid-record ends inside an open quote.
-    return new SyncError("EXPORT_INCOMPLETE", "The export ends inside a quoted field: the file was cut short.", { cause: error });
+    return new SyncError("EXPORT_INCOMPLETE", `The export ends inside a quoted field (${error.code}${csvPosition(error)}): the file was cut short.`);
   }
   if (error.code === "CSV_MAX_RECORD_SIZE") {
-    return new SyncError("CSV_MALFORMED", `The export has a record larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB (${error.code}).`, { cause: error });
+    return new SyncError("CSV_MALFORMED", `The export has a record larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB (${error.code}${csvPosition(error)}).`);
   }
-  const line = typeof error.lines === "number" ? ` at line ${error.lines}` : "";
-  return new SyncError("CSV_MALFORMED", `The export is not valid CSV (${error.code}${line}).`, { cause: error });
+  return new SyncError("CSV_MALFORMED", `The export is not valid CSV (${error.code}${csvPosition(error)}).`);
+}
+
+/** ` at line 12, record 11, column 2 (Customer)`: numbers and the contract's column name only. */
+function csvPosition(error: CsvError): string {
+  const { lines, records, index } = error as CsvError & { lines?: unknown; records?: unknown; index?: unknown };
+  const parts: string[] = [];
+  if (typeof lines === "number") parts.push(`line ${lines}`);
+  // `records` counts the records completed before the failing one, the header among them.
+  if (typeof records === "number" && records > 0) parts.push(`record ${records}`);
+  if (typeof index === "number") {
+    const column = CSV_COLUMNS[index];
+    parts.push(column === undefined ? `column ${index + 1}` : `column ${index + 1} (${column})`);
+  }
+  return parts.length === 0 ? "" : ` at ${parts.join(", ")}`;
 }

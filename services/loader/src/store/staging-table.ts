@@ -1,5 +1,6 @@
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { once } from "node:events";
+import { Readable, type Writable } from "node:stream";
+import { finished } from "node:stream/promises";
 import type { Sql } from "postgres";
 import type { StagedCustomer } from "../domain/staged-customer.ts";
 
@@ -114,14 +115,55 @@ export async function stageByCopy(tx: Sql, batches: AsyncIterable<StagedCustomer
   // A parse error before the pipeline below listens stays on the stream, which pipeline reports.
   chunks.on("error", () => {});
   chunks.read(0);
-  let writable;
+  let copy;
   try {
-    writable = await tx.unsafe(`copy loader_staging (${COLUMNS}) from stdin`).writable();
+    copy = await tx.unsafe(`copy loader_staging (${COLUMNS}) from stdin`).writable();
   } catch (error) {
     chunks.destroy();
     throw error;
   }
-  await pipeline(chunks, writable);
+  await copyInto(chunks, copy);
+}
+
+/** What the server is told, and writes to its log, whenever the loader abandons a COPY. */
+export const COPY_ABORT_TEXT = "crm-sync: load aborted";
+
+/**
+ * postgres.js answers `destroy(error)` on a COPY stream with a CopyFail message carrying
+ * `String(error)`, and the server logs that text ("COPY from stdin failed: …"). A parse error's
+ * text can quote a customer's field, so the COPY is never destroyed with the error that caused
+ * the abort (as `pipeline()` would do): always with this one.
+ */
+class CopyAborted extends Error {
+  constructor() {
+    super(COPY_ABORT_TEXT);
+    this.name = "CopyAborted";
+  }
+
+  override toString(): string {
+    return COPY_ABORT_TEXT;
+  }
+}
+
+/**
+ * Streams the chunks into the COPY with backpressure. Any failure (the parse, validation, the
+ * blob read, or the server itself) aborts the COPY with the fixed text, and the caller gets the
+ * failure itself, typed as it was thrown.
+ */
+async function copyInto(chunks: Readable, copy: Writable): Promise<void> {
+  // Listened to from the start: an error the server sends mid-COPY must never be an unhandled 'error'.
+  const ended = finished(copy);
+  ended.catch(() => {});
+  try {
+    for await (const chunk of chunks) {
+      if (!copy.write(chunk)) await Promise.race([once(copy, "drain"), ended]);
+    }
+    copy.end();
+    await ended;
+  } catch (error) {
+    if (!copy.destroyed) copy.destroy(new CopyAborted());
+    throw error;
+  }
 }
 
 /** PGlite's socket does not carry COPY: one multi-row insert per batch, each column as an array. */

@@ -30,7 +30,7 @@ export const RUNBOOK: Record<ErrorCode, string> = {
   DB_UNAVAILABLE:
     "The customer database could not be reached. It is retried automatically; if it keeps failing, check the Supabase project status, the connection string secret and the pooler.",
   DB_ERROR:
-    "The database rejected the update and rolled it back. Read the loader's log line for this run (it names the failing statement) and check for a schema change or a full disk.",
+    "The database rejected the update and rolled it back. Read the loader's log line for this run (it gives the SQLSTATE and the constraint, table and column involved, never the row's values) and check for a schema change or a full disk.",
   INVALID_MESSAGE:
     "A pipeline message did not match its contract, usually two services on different versions. Deploy the same version of every service, then run the sync again.",
   INTERNAL:
