@@ -72,6 +72,8 @@ export class GcsBlobStore implements BlobStore {
     const download = this.#file(name, info.generation).createReadStream();
     const output = new PassThrough();
     download.on("error", (error) => output.destroy(toBlobError(error, this.bucket, name)));
+    // A reader that gives up (a stalled download, a failed load) ends the request too, or its socket stays open.
+    output.once("close", () => download.destroy());
     return download.pipe(output);
   }
 

@@ -8,3 +8,4 @@ export type { BlobInfo, BlobSource, BlobStore, PutOptions } from "./types.ts";
 export { openBlobStore } from "./open-blob-store.ts";
 export type { OpenBlobStoreOptions } from "./open-blob-store.ts";
 export { ensureBucket } from "./ensure-bucket.ts";
+export { readWithStallTimeout } from "./read-stall.ts";

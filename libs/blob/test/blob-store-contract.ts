@@ -36,6 +36,13 @@ export function blobStoreContract(adapter: string, open: () => Promise<BlobStore
       expect(await harness.store.stat("exports/2026/11/26/run-a.csv")).toEqual(info);
     });
 
+    it("gives each object a GCS-style generation: decimal digits, as csv-ready's contract requires", async () => {
+      const first = await harness.store.put("exports/gen-a.csv", Buffer.from("a"), { contentType: CSV });
+      const second = await harness.store.put("exports/gen-b.csv", Buffer.from("b"), { contentType: CSV });
+      for (const info of [first, second]) expect(info.generation).toMatch(/^[0-9]{1,19}$/);
+      expect(second.generation).not.toBe(first.generation);
+    });
+
     it("streams a file source and records the sha256 of its content", async () => {
       const bytes = randomBytes(3 * 1024 * 1024 + 17);
       const path = join(scratch, "export.csv");

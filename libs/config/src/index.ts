@@ -7,3 +7,5 @@ export { DURATION_PATTERN, parseDuration } from "./duration.ts";
 export { SERVICE_NODE_OPTIONS } from "./node-options.ts";
 export { CHROMIUM_FLAGS } from "./chromium-flags.ts";
 export { DEBIAN_CHROMIUM_PATHS } from "./chromium-paths.ts";
+export { databaseTimeoutsEnv, sessionTimeoutsOf, SHORT_DATABASE_TIMEOUTS } from "./database-timeouts-env.ts";
+export type { DatabaseTimeoutDefaults, DatabaseTimeoutsEnv } from "./database-timeouts-env.ts";

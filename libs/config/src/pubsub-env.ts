@@ -18,12 +18,24 @@ export const PubSubEnv = z.object({
 });
 export type PubSubEnv = z.infer<typeof PubSubEnv>;
 
-/** For `.superRefine`: push mode with verification on needs both the audience and the account. */
+/**
+ * For `.superRefine`: verification may be off only against the emulator (it signs nothing), so a
+ * cloud deployment given `PUBSUB_VERIFY_OIDC=false` by mistake refuses to start instead of taking
+ * unsigned pushes from anyone. Push mode with verification on needs the audience and the account.
+ * (Embedded mode uses the in-memory bus and never reads these variables.)
+ */
 export function requirePushAuth(env: PubSubEnv, ctx: z.RefinementCtx): void {
+  if (!env.PUBSUB_VERIFY_OIDC && env.PUBSUB_EMULATOR_HOST === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["PUBSUB_VERIFY_OIDC"],
+      message: "may be false only with PUBSUB_EMULATOR_HOST set (the emulator signs nothing); everywhere else push requests are verified",
+    });
+  }
   if (env.PUBSUB_MODE !== "push" || !env.PUBSUB_VERIFY_OIDC) return;
   for (const key of ["PUBSUB_PUSH_AUDIENCE", "PUBSUB_PUSH_SERVICE_ACCOUNT"] as const) {
     if (env[key] === undefined) {
-      ctx.addIssue({ code: "custom", path: [key], message: "required when PUBSUB_VERIFY_OIDC is on (set PUBSUB_VERIFY_OIDC=false only in local modes)" });
+      ctx.addIssue({ code: "custom", path: [key], message: "required when PUBSUB_VERIFY_OIDC is on (PUBSUB_VERIFY_OIDC=false only with the emulator)" });
     }
   }
 }

@@ -51,6 +51,19 @@ describe("event contracts", () => {
     }
   });
 
+  it.each(["", "latest", "-1", "1e6", "12 ", "0x1F", "１２", "1".repeat(20), "1; drop table crm_sync.runs"])(
+    "rejects a csv-ready whose object generation is %j, not decimal digits",
+    (generation) => {
+      expect(parseEvent("csv-ready", { ...(VALID["csv-ready"] as object), data: { object: { ...object, generation }, rows: 30 } }).ok).toBe(false);
+    },
+  );
+
+  it("accepts GCS generations as the JSON API sends them", () => {
+    for (const generation of ["1", "1732586400000000", "9223372036854775807"]) {
+      expect(parseEvent("csv-ready", { ...(VALID["csv-ready"] as object), data: { object: { ...object, generation }, rows: 30 } }).ok).toBe(true);
+    }
+  });
+
   it("rejects wrong types inside data", () => {
     expect(parseEvent("csv-ready", { ...(VALID["csv-ready"] as object), data: { object: { ...object, bytes: "1234" }, rows: 30 } }).ok).toBe(false);
     expect(parseEvent("csv-ready", { ...(VALID["csv-ready"] as object), data: { object: { ...object, sha256: "XYZ" }, rows: 30 } }).ok).toBe(false);

@@ -30,10 +30,16 @@ export const SyncProgressData = z.strictObject({
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex characters");
 
+/**
+ * A GCS object generation: an int64 the JSON API sends as a decimal string (the file store mimics
+ * one). Digits only, because it travels on into URLs, preconditions and the run ledger.
+ */
+const Generation = z.string().regex(/^[0-9]{1,19}$/, "generation must be decimal digits (a GCS object generation)");
+
 export const StoredObject = z.strictObject({
   bucket: z.string().min(1),
   name: z.string().min(1).max(1024),
-  generation: z.string().min(1),
+  generation: Generation,
   sha256: Sha256,
   bytes: z.number().int().nonnegative(),
 });

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import { SyncError } from "@crm-sync/errors";
+import { OWNED_SETTINGS } from "./session-settings.ts";
 
 export type DatabaseTarget =
   | { kind: "postgres"; url: string; transactionPooler: boolean }
@@ -32,7 +33,24 @@ export function parseDatabaseUrl(url: string, cwd: string): DatabaseTarget {
     // postgres.js forwards unknown query parameters to the server as start-up parameters, and a
     // real Postgres rejects `pgbouncer` as an unknown setting: it is our hint, not the server's.
     parsed.searchParams.delete("pgbouncer");
+    refuseOwnedSettings(parsed.searchParams);
     return { kind: "postgres", url: parsed.toString(), transactionPooler };
   }
   throw new SyncError("DB_ERROR", "The database URL must start with postgres://, postgresql:// or pglite://.");
+}
+
+/**
+ * postgres.js sends a URL's query parameters to the server as start-up parameters, after (so over)
+ * its own options, and `options=-c name=value` sets any setting too. The settings every session
+ * relies on (UTF8 above all, see sessionParameters) are crm-sync's, so a URL naming one is refused
+ * rather than obeyed or silently changed.
+ */
+function refuseOwnedSettings(params: URLSearchParams): void {
+  // In `-c name=value` Postgres reads dashes in a name as underscores, and names case-insensitively.
+  const options = (params.get("options") ?? "").toLowerCase().replaceAll("-", "_");
+  for (const name of OWNED_SETTINGS) {
+    if (params.has(name) || options.includes(name)) {
+      throw new SyncError("DB_ERROR", `The database URL sets ${name}, which crm-sync sets itself on every connection; remove it from the URL.`);
+    }
+  }
 }

@@ -13,7 +13,7 @@ describe("toDbError", () => {
     expect(toDbError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" })).code).toBe("DB_UNAVAILABLE");
     expect(toDbError(Object.assign(new Error("write CONNECT_TIMEOUT"), { code: "CONNECT_TIMEOUT" })).code).toBe("DB_UNAVAILABLE");
     expect(toDbError(new AggregateError([Object.assign(new Error("x"), { code: "ECONNREFUSED" })], "")).code).toBe("DB_UNAVAILABLE");
-    for (const sqlState of ["08006", "57P01", "57P03", "53300", "40001", "40P01"]) {
+    for (const sqlState of ["08006", "57P01", "57P03", "53300", "40001", "40P01", "57014", "55P03", "25P03"]) {
       expect(toDbError(postgresError(sqlState, "server said no")).code).toBe("DB_UNAVAILABLE");
     }
   });

@@ -21,8 +21,14 @@ const UNREACHABLE_CODES = new Set([
  * server shutting down or starting (57P01–57P03), too many connections (53300), and
  * serialization failure / deadlock (40001, 40P01), which succeed when the transaction reruns.
  */
+/**
+ * Worth retrying: connection loss, shutdown, too many connections, serialization failures and
+ * deadlocks, and the session timeouts every connection carries (57014 statement timeout or cancel,
+ * 55P03 lock timeout, 25P03 idle-in-transaction timeout): those end a load that waited on a busy
+ * database, not one whose data is wrong, and the next delivery can succeed.
+ */
 function isTransientSqlState(code: string): boolean {
-  return code.startsWith("08") || ["57P01", "57P02", "57P03", "53300", "40001", "40P01"].includes(code);
+  return code.startsWith("08") || ["57P01", "57P02", "57P03", "53300", "40001", "40P01", "57014", "55P03", "25P03"].includes(code);
 }
 
 function errorCode(error: unknown): string | undefined {

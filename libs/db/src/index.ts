@@ -10,3 +10,4 @@ export { parseDatabaseUrl } from "./database-url.ts";
 export type { DatabaseTarget } from "./database-url.ts";
 export { DEFAULT_MIGRATIONS_DIR } from "./migration-files.ts";
 export type { Database } from "./types.ts";
+export type { SessionTimeouts } from "./session-settings.ts";

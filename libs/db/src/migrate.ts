@@ -25,7 +25,10 @@ export async function migrate(db: Database, options: MigrateOptions = {}): Promi
   const applied: string[] = [];
   try {
     for (;;) {
-      const next = await db.sql.begin(async (tx) => await applyNext(tx, files));
+      const next = await db.sql.begin(async (tx) => {
+        if (db.transactionSettings !== "") await tx.unsafe(db.transactionSettings);
+        return await applyNext(tx, files);
+      });
       if (next === undefined) return applied;
       applied.push(next.name);
       options.logger?.info({ migration: next.name, sha256: next.sha256 }, "applied migration");

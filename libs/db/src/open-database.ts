@@ -1,10 +1,12 @@
 import postgres, { type Options, type Sql } from "postgres";
+import { SyncError } from "@crm-sync/errors";
 import type { Logger } from "@crm-sync/logging";
 import type { Database } from "./types.ts";
 import { parseDatabaseUrl } from "./database-url.ts";
 import { startPgliteServer } from "./pglite-server.ts";
 import { toDbError } from "./db-errors.ts";
 import { noDelaySocket } from "./no-delay-socket.ts";
+import { sessionParameters, setLocalTimeouts, type SessionTimeouts } from "./session-settings.ts";
 
 export interface OpenDatabaseOptions {
   /** Pool size for a Postgres server (default 10). PGlite always uses one connection. */
@@ -12,6 +14,12 @@ export interface OpenDatabaseOptions {
   /** Start-up parameters for every connection, e.g. `{ work_mem: "64MB" }`. */
   connection?: Record<string, string>;
   logger?: Logger;
+  /**
+   * Timeouts of every Postgres session (start-up parameters; behind a transaction pooler also
+   * `Database.transactionSettings`). PGlite takes none: it is one session inside this process, so
+   * no other session waits on its locks, and its single-threaded build has no timer to fire them.
+   */
+  timeouts?: SessionTimeouts;
   /** Seconds to wait for a connection before failing with DB_UNAVAILABLE (default 10). */
   connectTimeoutSeconds?: number;
   /**
@@ -31,13 +39,22 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   if (target.kind === "postgres") {
     const sql = postgres(target.url, {
       ...clientOptions(options),
+      // Ours last: a caller's settings cannot undo the encoding or the timeouts.
+      connection: { ...options.connection, ...sessionParameters(options.timeouts) },
       max: options.max ?? 10,
       // A transaction pooler hands each transaction to any server connection, where a
       // statement prepared on another one does not exist.
       ...(target.transactionPooler ? { prepare: false } : {}),
     });
     if (options.verify ?? true) await verify(sql);
-    return { kind: "postgres", sql, supportsCopy: true, connectionUrl: target.url, close: () => sql.end({ timeout: 5 }) };
+    return {
+      kind: "postgres",
+      sql,
+      supportsCopy: true,
+      connectionUrl: target.url,
+      transactionSettings: target.transactionPooler ? setLocalTimeouts(options.timeouts) : "",
+      close: () => sql.end({ timeout: 5 }),
+    };
   }
 
   let server;
@@ -63,6 +80,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
     // PGlite's socket server does not carry the COPY sub-protocol.
     supportsCopy: false,
     connectionUrl: server.url,
+    transactionSettings: "",
     async close() {
       await sql.end({ timeout: 5 });
       await stopServer();
@@ -90,11 +108,25 @@ async function applySettings(sql: Sql, settings: Record<string, string> | undefi
   }
 }
 
+/**
+ * One round trip proves the server reachable and that the session speaks UTF8 both ways:
+ * sqlLiteral and the COPY stream rely on it (see sessionParameters). The server's encoding is
+ * the database's, which no connection setting changes, so a database created otherwise is refused.
+ */
 async function verify(sql: Sql): Promise<void> {
+  let encodings: { server: string; client: string } | undefined;
   try {
-    await sql`select 1`;
+    [encodings] = await sql<{ server: string; client: string }[]>`
+      select current_setting('server_encoding') as server, current_setting('client_encoding') as client`;
   } catch (error) {
     await sql.end({ timeout: 1 }).catch(() => {});
     throw toDbError(error);
+  }
+  if (encodings?.server !== "UTF8" || encodings.client !== "UTF8") {
+    await sql.end({ timeout: 1 }).catch(() => {});
+    throw new SyncError(
+      "DB_ERROR",
+      `The database session must use UTF8, but its server encoding is ${encodings?.server ?? "unknown"} and its client encoding ${encodings?.client ?? "unknown"}.`,
+    );
   }
 }

@@ -11,5 +11,11 @@ export interface Database {
   readonly supportsCopy: boolean;
   /** A URL for another process to connect to the same database (PGlite: its socket). */
   readonly connectionUrl: string;
+  /**
+   * `set local` statements for the start of a transaction that must carry the session timeouts:
+   * behind a transaction pooler the start-up parameters never reach the server session. Empty
+   * elsewhere (the session already has them).
+   */
+  readonly transactionSettings: string;
   close(): Promise<void>;
 }

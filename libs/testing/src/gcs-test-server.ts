@@ -14,6 +14,11 @@ export interface GcsTestServer {
   url: string;
   /** The next `count` requests answer `status` (default 503) before reaching the API. */
   failNext(count: number, status?: number): void;
+  /**
+   * The next media download sends its headers (the full length) and its first `afterBytes`
+   * bytes, then nothing more, its connection left open: a download stalled mid-file.
+   */
+  stallNextDownload(afterBytes: number): void;
   /** Requests seen so far, injected failures included. */
   readonly requestCount: number;
   stop(): Promise<void>;
@@ -50,6 +55,7 @@ export async function startGcsTestServer(): Promise<GcsTestServer> {
   const buckets = new Map<string, { resource: Record<string, unknown>; objects: Map<string, StoredObject> }>();
   const uploads = new Map<string, PendingUpload>();
   let failures: { remaining: number; status: number } = { remaining: 0, status: 503 };
+  let stallAfter: number | undefined;
   let requestCount = 0;
   let generationClock = BigInt(Date.now()) * 1000n;
   let baseUrl = "";
@@ -162,6 +168,13 @@ export async function startGcsTestServer(): Promise<GcsTestServer> {
       "x-goog-hash": `crc32c=${object.resource["crc32c"] as string},md5=${object.resource["md5Hash"] as string}`,
       "x-goog-stored-content-length": String(object.data.length),
     });
+    if (stallAfter !== undefined) {
+      const sent = Math.min(stallAfter, object.data.length);
+      stallAfter = undefined;
+      res.set("content-length", String(object.data.length));
+      res.write(object.data.subarray(0, sent));
+      return;
+    }
     res.send(object.data);
   });
 
@@ -263,6 +276,9 @@ export async function startGcsTestServer(): Promise<GcsTestServer> {
     url: baseUrl,
     failNext(count: number, status = 503) {
       failures = { remaining: count, status };
+    },
+    stallNextDownload(afterBytes: number) {
+      stallAfter = afterBytes;
     },
     get requestCount() {
       return requestCount;

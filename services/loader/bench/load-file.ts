@@ -13,7 +13,7 @@ import { createReadStream } from "node:fs";
 import { z } from "zod";
 import { migrate, openDatabase } from "@crm-sync/db";
 import { createLogger } from "@crm-sync/logging";
-import { DATABASE_SESSION_SETTINGS } from "../src/database-settings.ts";
+import { DATABASE_SESSION_SETTINGS, LOADER_SESSION_TIMEOUTS } from "../src/database-settings.ts";
 
 const Env = z.object({ DATABASE_URL: z.string().min(1), MIGRATE_ON_START: z.stringbool().default(true) });
 const Args = z.tuple([z.string().min(1), z.string().min(1).optional()]);
@@ -28,7 +28,7 @@ const isPostgres = !env.DATABASE_URL.startsWith("pglite:");
 // connection is made (and proved by a `select 1`) while the load path's modules load;
 // `crm-sync load` makes it with its migration check instead, which timed runs leave out.
 const [db, { loadExport }] = await Promise.all([
-  openDatabase(env.DATABASE_URL, { logger, max: 2, ...(isPostgres ? { connection: DATABASE_SESSION_SETTINGS } : {}) }),
+  openDatabase(env.DATABASE_URL, { logger, max: 2, timeouts: LOADER_SESSION_TIMEOUTS, ...(isPostgres ? { connection: DATABASE_SESSION_SETTINGS } : {}) }),
   import("../src/load.ts"),
 ]);
 try {

@@ -46,5 +46,5 @@ export type { ThaiPhone } from "./domain/thai-phone.ts";
 export { parseCustomerRow } from "./domain/customer-row.ts";
 export type { CustomerRow } from "./domain/customer-row.ts";
 export { customerKey, maskKey } from "./domain/customer-key.ts";
-export { DATABASE_SESSION_SETTINGS } from "./database-settings.ts";
+export { DATABASE_SESSION_SETTINGS, LOADER_SESSION_TIMEOUTS } from "./database-settings.ts";
 export { Env as LoaderEnv, readEnv as readLoaderEnv } from "./env.ts";

@@ -1,5 +1,6 @@
 import { busFromEnv, pushVerifierFromEnv } from "@crm-sync/bus";
 import { openBlobStore } from "@crm-sync/blob";
+import { sessionTimeoutsOf } from "@crm-sync/config";
 import { migrate, openDatabase } from "@crm-sync/db";
 import { runService } from "@crm-sync/server";
 import { createApp } from "./app.ts";
@@ -13,6 +14,7 @@ await runService({
   build: async (env, logger) => {
     const db = await openDatabase(env.DATABASE_URL, {
       logger,
+      timeouts: sessionTimeoutsOf(env),
       ...(env.DATABASE_URL.startsWith("pglite:") ? {} : { connection: DATABASE_SESSION_SETTINGS }),
     });
     if (env.MIGRATE_ON_START) await migrate(db, { logger });
@@ -25,6 +27,7 @@ await runService({
       logger,
       limits: { maxRejectRatio: env.LOADER_MAX_REJECT_RATIO, maxDeleteRatio: env.LOADER_MAX_DELETE_RATIO },
       maxDeliveryAttempts: env.MAX_DELIVERY_ATTEMPTS,
+      ...(env.LOADER_BLOB_STALL_TIMEOUT === undefined ? {} : { blobStallTimeoutMs: env.LOADER_BLOB_STALL_TIMEOUT }),
     });
     // Stopped in reverse: the loader stops taking messages, then the bus, then the database.
     const stop = [() => db.close(), () => bus.close(), () => loader.close()];

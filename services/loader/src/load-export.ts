@@ -50,8 +50,19 @@ export type LoadResult =
 /** A result before its duration is stamped on it, once the transaction has ended. */
 type Untimed<R> = R extends unknown ? Omit<R, "durationMs"> : never;
 
-/** Sent with BEGIN: the loads of all loaders queue on this lock, one at a time. */
-const LOCK_AND_STAGE = `select pg_advisory_xact_lock(hashtext('crm_sync.loader')); set local work_mem = '64MB'; ${CREATE_STAGING};`;
+/**
+ * Sent with BEGIN: the loads of all loaders queue on this lock, one at a time. A load waiting its
+ * turn behind another (a redelivery while the first attempt still runs) may wait as long as one
+ * statement may run, not just the lock timeout, which is sized for row locks: so lock_timeout is
+ * off for that one wait and then put back to what the session had (a start-up parameter, or the
+ * `set local` of a transaction pooler), kept meanwhile in a setting of the transaction's own.
+ */
+const LOCK_AND_STAGE = `
+  select set_config('crm_sync.lock_timeout', current_setting('lock_timeout'), true), set_config('lock_timeout', '0', true);
+  select pg_advisory_xact_lock(hashtext('crm_sync.loader'));
+  select set_config('lock_timeout', current_setting('crm_sync.lock_timeout'), true);
+  set local work_mem = '64MB';
+  ${CREATE_STAGING};`;
 
 class RolledBack {
   readonly result: Untimed<LoadResult>;
@@ -71,7 +82,7 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
   const limits = deps.limits ?? DEFAULT_GUARD_LIMITS;
   let tally: ParseTally | undefined;
   try {
-    const result = await inTransaction(deps.db.sql, LOCK_AND_STAGE, async (tx): Promise<Untimed<LoadResult> | CommitBehind<Untimed<LoadResult>>> => {
+    const result = await inTransaction(deps.db.sql, `${deps.db.transactionSettings} ${LOCK_AND_STAGE}`, async (tx): Promise<Untimed<LoadResult> | CommitBehind<Untimed<LoadResult>>> => {
       // Statements awaited together are pipelined: sent at once (in the order they are made: each
       // is `execute()`d as it is made), answered in order, one round trip for the lot. Against a
       // database 20 ms away a load is mostly round trips.

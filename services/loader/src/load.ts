@@ -4,4 +4,4 @@ export { loadExport } from "./load-export.ts";
 export type { LoadDeps, LoadRequest, LoadResult, DiffSampleEntry } from "./load-export.ts";
 export { DEFAULT_GUARD_LIMITS } from "./domain/guards.ts";
 export type { GuardLimits } from "./domain/guards.ts";
-export { DATABASE_SESSION_SETTINGS } from "./database-settings.ts";
+export { DATABASE_SESSION_SETTINGS, LOADER_SESSION_TIMEOUTS } from "./database-settings.ts";

@@ -19,6 +19,8 @@ export interface LoaderDeps {
   maxDeliveryAttempts?: number;
   /** Runs after the writes, just before commit; tests inject crashes here. */
   beforeCommit?: LoadDeps["beforeCommit"];
+  /** A download that yields no bytes this long fails the load with BLOB_UNAVAILABLE (default 60 s). */
+  blobStallTimeoutMs?: number;
 }
 
 export interface Loader {
@@ -34,12 +36,15 @@ export interface Loader {
   close(): Promise<void>;
 }
 
+/** A download that yields no bytes for a minute has stalled: GCS sends an object at many MB/s. */
+const DEFAULT_BLOB_STALL_TIMEOUT_MS = 60_000;
+
 export const LOADER_SUBSCRIPTION = subscriptionName("loader", TOPICS.csvReady);
 
 /** The loader without a server around it: `npm start` wires it to the in-memory bus. */
 export function createLoader(deps: LoaderDeps): Loader {
   const maxDeliveryAttempts = deps.maxDeliveryAttempts ?? 5;
-  const handleCsvReady = csvReadyHandler({ ...deps, maxDeliveryAttempts });
+  const handleCsvReady = csvReadyHandler({ ...deps, maxDeliveryAttempts, blobStallTimeoutMs: deps.blobStallTimeoutMs ?? DEFAULT_BLOB_STALL_TIMEOUT_MS });
   const subscriptions: Subscription[] = [];
   return {
     handleCsvReady,

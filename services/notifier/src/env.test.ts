@@ -21,8 +21,13 @@ describe("notifier environment", () => {
     expect([env.REMINDER_AFTER, env.STALE_AFTER, env.STALE_CHECK_INTERVAL]).toEqual([12 * 3_600_000, 48 * 3_600_000, 90_000]);
   });
 
-  it("reads PUBSUB_VERIFY_OIDC=false as false", () => {
-    expect(readEnv({ ...embedded, PUBSUB_MODE: "push", PUBSUB_VERIFY_OIDC: "false" }).PUBSUB_VERIFY_OIDC).toBe(false);
+  it("reads PUBSUB_VERIFY_OIDC=false as false against the emulator, and refuses it elsewhere", () => {
+    expect(readEnv({ ...embedded, PUBSUB_MODE: "push", PUBSUB_VERIFY_OIDC: "false", PUBSUB_EMULATOR_HOST: "127.0.0.1:8085" }).PUBSUB_VERIFY_OIDC).toBe(false);
+    expect(() => readEnv({ ...embedded, PUBSUB_MODE: "push", PUBSUB_VERIFY_OIDC: "false" })).toThrow(/PUBSUB_VERIFY_OIDC: may be false only with PUBSUB_EMULATOR_HOST/);
+  });
+
+  it("gives its database sessions short timeouts by default", () => {
+    expect(readEnv(embedded)).toMatchObject({ DATABASE_STATEMENT_TIMEOUT: 30_000, DATABASE_LOCK_TIMEOUT: 10_000, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT: 60_000 });
   });
 
   it("lists every missing or bad variable at once, without values", () => {

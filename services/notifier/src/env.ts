@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CommonEnv, DatabaseEnv, DURATION_PATTERN, parseDuration, parseEnv, PubSubEnv, requirePushAuth } from "@crm-sync/config";
+import { CommonEnv, DatabaseEnv, DURATION_PATTERN, parseDuration, parseEnv, PubSubEnv, requirePushAuth, databaseTimeoutsEnv, SHORT_DATABASE_TIMEOUTS } from "@crm-sync/config";
 
 /** "24h", "90m", "30s", "1500ms", "2d" → milliseconds. */
 const Duration = z
@@ -10,6 +10,7 @@ const Duration = z
 export const Env = CommonEnv.extend({
   ...PubSubEnv.shape,
   ...DatabaseEnv.shape,
+  ...databaseTimeoutsEnv(SHORT_DATABASE_TIMEOUTS).shape,
   /** smtp:// or smtps://, credentials included. Unset with OUTBOX_DIR set: embedded mode, `.eml` files. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   OUTBOX_DIR: z.string().min(1).optional(),

@@ -1,4 +1,5 @@
 import { busFromEnv, pushVerifierFromEnv, type EventBus } from "@crm-sync/bus";
+import { sessionTimeoutsOf } from "@crm-sync/config";
 import { migrate, openDatabase } from "@crm-sync/db";
 import { runService } from "@crm-sync/server";
 import { createNotifier } from "./app.ts";
@@ -10,7 +11,7 @@ await runService({
   name: "notifier",
   env: readEnv(),
   build: async (env, logger) => {
-    const db = await openDatabase(env.DATABASE_URL, { logger, max: 4 });
+    const db = await openDatabase(env.DATABASE_URL, { logger, timeouts: sessionTimeoutsOf(env), max: 4 });
     if (env.MIGRATE_ON_START) await migrate(db, { logger });
     const addresses = { to: env.ALERT_TO ?? "crm-sync-oncall@localhost.invalid", from: env.ALERT_FROM ?? "crm-sync@localhost.invalid" };
     const mailer =

@@ -29,7 +29,8 @@ describe("scraper environment", () => {
   it("requires the OIDC audience and account while the push check is on", () => {
     const { PUBSUB_PUSH_AUDIENCE: _a, PUBSUB_PUSH_SERVICE_ACCOUNT: _b, ...withoutOidc } = base;
     expect(problems(withoutOidc).map((p) => p.split(":")[0]).sort()).toEqual(["PUBSUB_PUSH_AUDIENCE", "PUBSUB_PUSH_SERVICE_ACCOUNT"]);
-    expect(readEnv({ ...withoutOidc, PUBSUB_VERIFY_OIDC: "false" }).PUBSUB_VERIFY_OIDC).toBe(false);
+    expect(readEnv({ ...withoutOidc, PUBSUB_VERIFY_OIDC: "false", PUBSUB_EMULATOR_HOST: "127.0.0.1:8085" }).PUBSUB_VERIFY_OIDC).toBe(false);
+    expect(problems({ ...withoutOidc, PUBSUB_VERIFY_OIDC: "false" })).toEqual([expect.stringMatching(/^PUBSUB_VERIFY_OIDC: may be false only with PUBSUB_EMULATOR_HOST/)]);
     expect(readEnv({ ...withoutOidc, PUBSUB_MODE: "pull" }).PUBSUB_MODE).toBe("pull");
   });
 

@@ -66,8 +66,14 @@ describe("trigger env", () => {
     expect(variablesOf({ ...accounts, API_OIDC_SERVICE_ACCOUNTS: "not-an-email" })).toEqual(["API_OIDC_SERVICE_ACCOUNTS"]);
   });
 
-  it("reads PUBSUB_VERIFY_OIDC=false as false", () => {
-    expect(readEnv({ ...base, PUBSUB_MODE: "push", PUBSUB_VERIFY_OIDC: "false" }).PUBSUB_VERIFY_OIDC).toBe(false);
+  it("reads PUBSUB_VERIFY_OIDC=false as false against the emulator, and refuses it elsewhere", () => {
+    expect(readEnv({ ...base, PUBSUB_MODE: "push", PUBSUB_VERIFY_OIDC: "false", PUBSUB_EMULATOR_HOST: "127.0.0.1:8085" }).PUBSUB_VERIFY_OIDC).toBe(false);
+    expect(variablesOf({ ...base, PUBSUB_MODE: "push", PUBSUB_VERIFY_OIDC: "false" })).toEqual(["PUBSUB_VERIFY_OIDC"]);
+  });
+
+  it("gives its database sessions short timeouts by default", () => {
+    expect(readEnv(base)).toMatchObject({ DATABASE_STATEMENT_TIMEOUT: 30_000, DATABASE_LOCK_TIMEOUT: 10_000, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT: 60_000 });
+    expect(readEnv({ ...base, DATABASE_STATEMENT_TIMEOUT: "5s" }).DATABASE_STATEMENT_TIMEOUT).toBe(5_000);
   });
 
   it("refuses to start with no way to authenticate callers, or half an OIDC setup", () => {

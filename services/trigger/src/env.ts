@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BlobEnv, CommonEnv, DatabaseEnv, parseDuration, parseEnv, PubSubEnv, requirePushAuth } from "@crm-sync/config";
+import { BlobEnv, CommonEnv, DatabaseEnv, parseDuration, parseEnv, PubSubEnv, requirePushAuth, databaseTimeoutsEnv, SHORT_DATABASE_TIMEOUTS } from "@crm-sync/config";
 import { DEFAULT_STAGE_DEADLINES } from "./domain/stage-timeout.ts";
 import { parseStageDeadlines } from "./domain/duration.ts";
 import { parseServiceAccountList, parseTokenList, repeatedTokens, type ParsedList } from "./auth/api-credentials.ts";
@@ -36,6 +36,7 @@ const duration = (fallback: string) =>
 export const Env = CommonEnv.extend({
   ...PubSubEnv.shape,
   ...DatabaseEnv.shape,
+  ...databaseTimeoutsEnv(SHORT_DATABASE_TIMEOUTS).shape,
   /** The export store, for replays (`POST /v1/syncs/replay`); replay is off without it. */
   BLOB_URL: BlobEnv.shape.BLOB_URL.optional(),
   GCS_API_ENDPOINT: BlobEnv.shape.GCS_API_ENDPOINT,

@@ -1,5 +1,6 @@
 import { busFromEnv, pushVerifierFromEnv } from "@crm-sync/bus";
 import { openBlobStore } from "@crm-sync/blob";
+import { sessionTimeoutsOf } from "@crm-sync/config";
 import { migrate, openDatabase } from "@crm-sync/db";
 import { runService } from "@crm-sync/server";
 import { createTrigger } from "./app.ts";
@@ -9,7 +10,7 @@ await runService({
   name: "trigger",
   env: readEnv(),
   build: async (env, logger) => {
-    const db = await openDatabase(env.DATABASE_URL, { logger });
+    const db = await openDatabase(env.DATABASE_URL, { logger, timeouts: sessionTimeoutsOf(env) });
     if (env.MIGRATE_ON_START) await migrate(db, { logger });
     const bus = busFromEnv(env, logger);
     const push = env.PUBSUB_MODE === "push" ? { verifier: pushVerifierFromEnv(env) } : undefined;

@@ -42,7 +42,7 @@ export function loadCommand(): Command {
 
 async function runLoad(options: LoadOptions): Promise<void> {
   // Loaded on use, so `crm-sync --help` and the other commands start without the database drivers.
-  const [{ migrate, openDatabase }, { DATABASE_SESSION_SETTINGS, loadExport }] = await Promise.all([import("@crm-sync/db"), import("@crm-sync/loader/load")]);
+  const [{ migrate, openDatabase }, { DATABASE_SESSION_SETTINGS, LOADER_SESSION_TIMEOUTS, loadExport }] = await Promise.all([import("@crm-sync/db"), import("@crm-sync/loader/load")]);
   try {
     await access(options.file);
   } catch (error) {
@@ -53,7 +53,13 @@ async function runLoad(options: LoadOptions): Promise<void> {
   const logger = createLogger({ service: "cli", level: "warn", destination: process.stderr });
   const isPostgres = !options.databaseUrl.startsWith("pglite:");
   // No separate proof of the connection: migrate's first statement is one, classified the same.
-  const db = await openDatabase(options.databaseUrl, { logger, max: 2, verify: false, ...(isPostgres ? { connection: DATABASE_SESSION_SETTINGS } : {}) });
+  const db = await openDatabase(options.databaseUrl, {
+    logger,
+    max: 2,
+    verify: false,
+    timeouts: LOADER_SESSION_TIMEOUTS,
+    ...(isPostgres ? { connection: DATABASE_SESSION_SETTINGS } : {}),
+  });
   try {
     await migrate(db, { logger });
     const runId = options.runId ?? `cli-${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}-${randomBytes(3).toString("hex")}`;

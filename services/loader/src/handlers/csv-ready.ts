@@ -1,5 +1,5 @@
 import { makeEvent, type DataOf, type EventType } from "@crm-sync/contracts";
-import { BlobNotFoundError, isExportObjectName, type BlobStore } from "@crm-sync/blob";
+import { BlobNotFoundError, isExportObjectName, readWithStallTimeout, type BlobStore } from "@crm-sync/blob";
 import type { EventBus, EventHandler, HandlerOutcome } from "@crm-sync/bus";
 import type { Database } from "@crm-sync/db";
 import { SyncError, isSyncError, toSyncError } from "@crm-sync/errors";
@@ -19,6 +19,8 @@ export interface CsvReadyDeps {
   /** Must equal the subscription's maxDeliveryAttempts: the last attempt reports the failure. */
   maxDeliveryAttempts: number;
   beforeCommit?: LoadDeps["beforeCommit"];
+  /** A download that yields no bytes this long fails the load with BLOB_UNAVAILABLE. */
+  blobStallTimeoutMs: number;
 }
 
 type LoadStage = "parsing" | "diffing" | "committing";
@@ -57,7 +59,7 @@ export function csvReadyHandler(deps: CsvReadyDeps): EventHandler<"csv-ready"> {
         },
         {
           runId,
-          openSource: () => openExport(deps.blobs, object.name),
+          openSource: () => openExport(deps.blobs, object.name, deps.blobStallTimeoutMs),
           expectedSha256: object.sha256,
           sourceObject: object,
           allowMassDelete: allowMassDelete ?? false,
@@ -79,9 +81,11 @@ export function csvReadyHandler(deps: CsvReadyDeps): EventHandler<"csv-ready"> {
   };
 }
 
-async function openExport(blobs: BlobStore, name: string) {
+async function openExport(blobs: BlobStore, name: string, stallMs: number) {
   try {
-    return await blobs.get(name);
+    // The download feeds a COPY inside the load's transaction: a stalled one must end the load
+    // (and free its lock), which no database timeout does while a COPY waits for data.
+    return await readWithStallTimeout(() => blobs.get(name), stallMs);
   } catch (error) {
     if (isSyncError(error)) throw error;
     if (error instanceof BlobNotFoundError) {
