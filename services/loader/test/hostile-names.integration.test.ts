@@ -5,19 +5,10 @@ import { DEFAULT_GUARD_LIMITS } from "../src/domain/guards.ts";
 import { loadExport } from "../src/load-export.ts";
 import { BACKENDS, customers, dumpCustomers } from "./support/backends.ts";
 import { capturedLogs } from "./support/captured-logs.ts";
+import { randomText, SCRIPTS } from "./support/hostile-text.ts";
 import { exportCsv, syntheticCustomer, type ExportedCustomer } from "./support/synthetic-export.ts";
 
-/** Deterministic but incompressible text: Postgres compresses index entries, so repeated letters would hide the limit. */
-function randomText(length: number, from: number, to: number, seed: number): string {
-  let state = seed;
-  let text = "";
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-    text += String.fromCodePoint(from + ((state >>> 8) % (to - from + 1)));
-  }
-  return text;
-}
-const letters = (length: number, seed: number) => randomText(length, 0x61, 0x7a, seed);
+const letters = (length: number, seed: number) => randomText(length, ...SCRIPTS.letters, seed);
 
 const ROWS = 3008;
 const HOSTILE_ROW = 1234;
@@ -25,10 +16,10 @@ const HOSTILE_ROW = 1234;
 /** The issue's cases: each made a real daily export fail as a whole with DB_ERROR (SQLSTATE 54000), every day. */
 const CASES: Array<{ title: string; hostile: (c: ExportedCustomer) => ExportedCustomer; column: string }> = [
   { title: "a name of 3,990 random letters", hostile: (c) => ({ ...c, name: letters(3990, 1) }), column: "Customer" },
-  { title: "a name of 1,500 CJK characters", hostile: (c) => ({ ...c, name: randomText(1500, 0x4e00, 0x9fff, 2) }), column: "Customer" },
+  { title: "a name of 1,500 CJK characters", hostile: (c) => ({ ...c, name: randomText(1500, ...SCRIPTS.cjk, 2) }), column: "Customer" },
   {
     title: "a usable number followed by 1,200 wide characters",
-    hostile: (c) => ({ ...c, phone: `${c.phone}${randomText(1200, 0xff21, 0xff5a, 3)}` }),
+    hostile: (c) => ({ ...c, phone: `${c.phone}${randomText(1200, ...SCRIPTS.wide, 3)}` }),
     column: "Contact Number",
   },
 ];

@@ -43,3 +43,19 @@ describe("index limits", () => {
     expect(Buffer.byteLength(result.customer.customerKey)).toBeLessThanOrEqual(MAX_KEY_BYTES);
   });
 });
+
+describe("index limits on a row invalid for another reason", () => {
+  it("names the overlong name beside the other problems, once", () => {
+    const fields = row("漢".repeat(400), "0812345678");
+    fields[6] = "31/02/2022";
+    expect(stageCustomer(fields, 1, new RepeatedKeys())).toMatchObject({
+      ok: false,
+      problems: [
+        { column: "Date Joined", code: "NOT_A_DATE" },
+        { column: "Customer", code: "TOO_LONG_FOR_INDEX" },
+      ],
+    });
+    const overCharacters = row("x".repeat(4001), "0812345678");
+    expect(stageCustomer(overCharacters, 1, new RepeatedKeys())).toMatchObject({ ok: false, problems: [{ column: "Customer", code: "FIELD_TOO_LONG" }] });
+  });
+});

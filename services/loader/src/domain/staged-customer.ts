@@ -24,12 +24,26 @@ export type StageResult = { ok: true; customer: StagedCustomer } | { ok: false; 
 /** `keys`: the keys of the file's earlier rows; this row's key is added. */
 export function stageCustomer(fields: readonly string[], rowNo: number, keys: RepeatedKeys): StageResult {
   const parsed = parseCustomerRow(fields);
-  if (!parsed.ok) return { ok: false, problems: parsed.problems, customer: rejectedIdentity(fields, rowNo, keys) };
+  if (!parsed.ok) {
+    const customer = rejectedIdentity(fields, rowNo, keys);
+    return { ok: false, problems: withIndexProblems(parsed.problems, customer), customer };
+  }
   const row = parsed.row;
   const key = customerKey(row);
   const tooLong = indexLimitProblems(row, key);
   if (tooLong.length > 0) return { ok: false, problems: tooLong, customer: rejectedIdentity(fields, rowNo, keys) };
   return { ok: true, customer: { ...row, rowNo, customerKey: key, rejected: false, keyMayRepeat: keys.add(key) } };
+}
+
+/**
+ * An invalid row's name or number too long for an index is named too, so that one correction
+ * in the portal fixes the row, unless its column is already named (a field over the character
+ * limit) or the record is ragged (its columns are not where the header says).
+ */
+function withIndexProblems(problems: RowProblem[], identity: StagedCustomer): RowProblem[] {
+  if (problems.some((problem) => problem.column === null)) return problems;
+  const named = new Set(problems.map((problem) => problem.column));
+  return [...problems, ...indexLimitProblems(identity, identity.customerKey).filter((problem) => !named.has(problem.column))];
 }
 
 function rejectedIdentity(fields: readonly string[], rowNo: number, keys: RepeatedKeys): StagedCustomer {
