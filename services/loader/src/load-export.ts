@@ -106,7 +106,14 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
       for (const reject of rejects.rows.slice(0, LOGGED_REJECTS)) logger.warn(reject, "row rejected");
       logger.info({ counts, rejectReasons: rejects.reasons, activeBefore: totals.activeBefore }, "diff computed");
       const refusal = checkGuards(
-        { rows: counts.rows, rejected: counts.rejected, activeBefore: totals.activeBefore, softDeleted: counts.softDeleted, allowMassDelete: request.allowMassDelete ?? false },
+        {
+          rows: counts.rows,
+          rejected: counts.rejected,
+          activeBefore: totals.activeBefore,
+          softDeleted: counts.softDeleted,
+          allowMassDelete: request.allowMassDelete ?? false,
+          rejectReasons: rejects.reasons,
+        },
         limits,
       );
       if (refusal !== undefined) throw refusal;
