@@ -103,7 +103,8 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
       if (seen !== undefined) return seen;
       const counts = countsOf(tally, totals);
       const rejects = mergedRejects(tally.rejects, duplicates);
-      for (const reject of rejects.rows.slice(0, LOGGED_REJECTS)) logger.warn(reject, "row rejected");
+      // `reason`, not `code`: in these logs `code` is an error code, which a rejected row is not.
+      for (const { row, column, code } of rejects.rows.slice(0, LOGGED_REJECTS)) logger.warn({ row, column, reason: code }, "row rejected");
       logger.info({ counts, rejectReasons: rejects.reasons, activeBefore: totals.activeBefore }, "diff computed");
       const refusal = checkGuards(
         {

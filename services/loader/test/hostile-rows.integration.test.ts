@@ -19,7 +19,7 @@ import { generatedExport, type GeneratedRow } from "./support/hostile-rows.ts";
  * and dates) go through the real parser and loader into a real database. fast-check prints the
  * seed and the shrunk counterexample of a failure; `FC_SEED` replays one.
  */
-const RUNS = 50;
+const RUNS = 40;
 const SETTINGS = { numRuns: RUNS, ...(process.env.FC_SEED === undefined ? {} : { seed: Number(process.env.FC_SEED) }) };
 // Rejects never refuse these loads: every row's outcome is what is checked.
 const NO_GUARDS = { maxRejectRatio: 1, maxDeleteRatio: 1 };
@@ -131,8 +131,11 @@ async function loadsOrRejectsEveryRow(db: Database, rows: GeneratedRow[]): Promi
   const problems = rejects.reasons.reduce((sum, reason) => sum + reason.count, 0);
   expect(problems).toBeGreaterThanOrEqual(rejectedRows.length);
   if (problems <= LISTED_REJECTS) expect([...new Set(rejects.rows.map((r) => r.row))]).toEqual(rejectedRows);
-  const logged = records().filter((record) => record.message === "row rejected");
-  expect(logged).toHaveLength(Math.min(rejects.rows.length, 20));
+  // The log names the same rows (the first 20), with nothing but row, column and code.
+  const logged = records()
+    .filter((record) => record.message === "row rejected")
+    .map(({ row, column, reason }) => ({ row, column, code: reason }));
+  expect(logged).toEqual(rejects.rows.slice(0, 20));
 
   // What was loaded reads back as the parser normalized it, byte for byte.
   const expected = loadable.map(expectedReadback).sort((a, b) => (a.customer_key < b.customer_key ? -1 : a.customer_key > b.customer_key ? 1 : 0));
