@@ -74,7 +74,7 @@ export interface GeneratedRow {
  * number and name prefix, so generated rows never repeat a key by chance, and fast-check can
  * shrink a failing export by dropping rows.
  */
-type RowDraft = (index: number) => GeneratedRow;
+type RowDraft = (index: number, previous: GeneratedRow | undefined) => GeneratedRow;
 
 /** A customer's name: non-blank, within 1,000 UTF-8 bytes once trimmed, yet odd in every other way. */
 const plausibleName = fc.tuple(fc.oneof(troubleText, longText(0, 300)), fc.constantFrom("", " ", "  ", "\u3000")).map(([odd, trailing]) => (index: number) => {
@@ -133,6 +133,15 @@ const rowDraft: fc.Arbitrary<RowDraft> = fc.oneof(
   },
   // A record with a field too few (the portal never writes one, but a broken line could).
   { weight: 1, arbitrary: plausibleRow.map((fields) => (index: number) => ({ fields: fields(index).slice(0, 11), plausible: false })) },
+  // The previous record again: its key twice in the file (both rows rejected, as DUPLICATE_KEY).
+  {
+    weight: 1,
+    arbitrary: plausibleRow.map((fields) => (index: number, previous: GeneratedRow | undefined) => {
+      if (previous === undefined) return { fields: fields(index), plausible: true };
+      previous.plausible = false;
+      return { fields: [...previous.fields], plausible: false };
+    }),
+  },
 );
 
 /**
@@ -140,10 +149,12 @@ const rowDraft: fc.Arbitrary<RowDraft> = fc.oneof(
  * was cut short, and is refused as a whole (EXPORT_INCOMPLETE), which is not this generator's subject.
  */
 export function generatedExport(min: number, max: number): fc.Arbitrary<GeneratedRow[]> {
-  return fc.array(rowDraft, { minLength: min, maxLength: max }).map((drafts) =>
-    drafts.map((draft, i) => {
-      const row = draft(i);
-      return i === drafts.length - 1 && row.fields.length < 12 ? { ...row, fields: [...row.fields, ""] } : row;
-    }),
-  );
+  return fc.array(rowDraft, { minLength: min, maxLength: max }).map((drafts) => {
+    const rows: GeneratedRow[] = [];
+    drafts.forEach((draft, i) => {
+      const row = draft(i, rows.at(-1));
+      rows.push(i === drafts.length - 1 && row.fields.length < 12 ? { ...row, fields: [...row.fields, ""] } : row);
+    });
+    return rows;
+  });
 }
