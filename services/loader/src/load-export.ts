@@ -7,6 +7,7 @@ import type { SyncError } from "@crm-sync/errors";
 import { forRun, type Logger } from "@crm-sync/logging";
 import { maskKey } from "./domain/customer-key.ts";
 import { checkGuards, DEFAULT_GUARD_LIMITS, type GuardLimits } from "./domain/guards.ts";
+import { NO_REJECTS, RejectTally, type RejectReport } from "./domain/reject-reason.ts";
 import type { StagedCustomer } from "./domain/staged-customer.ts";
 import { parseExport, type ParseTally } from "./parse/parse-export.ts";
 import { applyPlan } from "./store/apply-plan.ts";
@@ -42,10 +43,14 @@ export interface DiffSampleEntry {
   row: number | null;
 }
 
+/** `rejects` says where and why rows were rejected (row, column, code; never values). */
 export type LoadResult =
-  | { status: "loaded"; counts: SyncCounts; durationMs: number; sha256: string; messageKey: string }
-  | { status: "duplicate"; counts: SyncCounts; durationMs: number; sha256: string; messageKey: string; published: boolean }
-  | { status: "dry-run"; counts: SyncCounts; durationMs: number; sha256: string; sample: DiffSampleEntry[] };
+  | { status: "loaded"; counts: SyncCounts; rejects: RejectReport; durationMs: number; sha256: string; messageKey: string }
+  | { status: "duplicate"; counts: SyncCounts; rejects: RejectReport; durationMs: number; sha256: string; messageKey: string; published: boolean }
+  | { status: "dry-run"; counts: SyncCounts; rejects: RejectReport; durationMs: number; sha256: string; sample: DiffSampleEntry[] };
+
+/** Rejected rows logged one line each; the rest are in the result and the summary's counts. */
+const LOGGED_REJECTS = 20;
 
 /** A result before its duration is stamped on it, once the transaction has ended. */
 type Untimed<R> = R extends unknown ? Omit<R, "durationMs"> : never;
@@ -102,29 +107,39 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
       await deps.onStage?.("diffing", `Comparing ${tally.rows} rows with the customer table`);
       // Without a recorded sha256 (a local file) the bytes just read are the identity.
       const lateSha = request.expectedSha256 === undefined && !request.dryRun ? tally.sha256 : undefined;
-      const [seen, totals] = await Promise.all([
+      const [seen, { totals, duplicates }] = await Promise.all([
         lateSha === undefined ? undefined : duplicateOf(tx, request.runId, lateSha),
         buildPlan(tx),
       ]);
       if (seen !== undefined) return seen;
       const counts = countsOf(tally, totals);
-      logger.info({ counts, rejectReasons: tally.reasons, activeBefore: totals.activeBefore }, "diff computed");
+      const rejects = mergedRejects(tally.rejects, duplicates);
+      // `reason`, not `code`: in these logs `code` is an error code, which a rejected row is not.
+      for (const { row, column, code } of rejects.rows.slice(0, LOGGED_REJECTS)) logger.warn({ row, column, reason: code }, "row rejected");
+      logger.info({ counts, rejectReasons: rejects.reasons, activeBefore: totals.activeBefore }, "diff computed");
       const refusal = checkGuards(
-        { rows: counts.rows, rejected: counts.rejected, activeBefore: totals.activeBefore, softDeleted: counts.softDeleted, allowMassDelete: request.allowMassDelete ?? false },
+        {
+          rows: counts.rows,
+          rejected: counts.rejected,
+          activeBefore: totals.activeBefore,
+          softDeleted: counts.softDeleted,
+          allowMassDelete: request.allowMassDelete ?? false,
+          rejectReasons: rejects.reasons,
+        },
         limits,
       );
       if (refusal !== undefined) throw refusal;
 
       if (request.dryRun) {
         const sample = (await samplePlan(tx, 5)).map(describeSample);
-        throw new RolledBack({ status: "dry-run", counts, sha256: tally.sha256, sample });
+        throw new RolledBack({ status: "dry-run", counts, rejects, sha256: tally.sha256, sample });
       }
 
       await deps.onStage?.("committing", "Writing the changes");
       const messageKey = loadMessageKey(request.runId, tally.sha256);
       const writes = Promise.all([
         applyPlan(tx, request.runId),
-        recordProcessedLoad(tx, messageKey, request.runId, { counts, published: false }),
+        recordProcessedLoad(tx, messageKey, request.runId, { counts, rejects, published: false }),
         recordRunOutcome(tx, request.runId, {
           sha256: tally.sha256,
           rows: counts.rows,
@@ -132,7 +147,7 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
           ...(request.sourceObject === undefined ? {} : { sourceObject: request.sourceObject }),
         }),
       ]);
-      const loaded = { status: "loaded" as const, counts, sha256: tally.sha256, messageKey };
+      const loaded = { status: "loaded" as const, counts, rejects, sha256: tally.sha256, messageKey };
       if (deps.beforeCommit === undefined) return commitBehind(writes, loaded);
       await writes;
       await deps.beforeCommit(request.runId);
@@ -152,7 +167,16 @@ async function duplicateOf(tx: Sql, runId: string, sha256: string): Promise<Unti
   const messageKey = loadMessageKey(runId, sha256);
   const seen: ProcessedLoad | undefined = await findProcessedLoad(tx, messageKey);
   if (seen === undefined) return undefined;
-  return { status: "duplicate", counts: seen.counts, sha256, messageKey, published: seen.published };
+  // Loads recorded before reject reasons were kept have none to tell.
+  const rejects = seen.rejects ?? NO_REJECTS;
+  return { status: "duplicate", counts: seen.counts, rejects, sha256, messageKey, published: seen.published };
+}
+
+function mergedRejects(parsed: RejectReport, duplicates: RejectReport): RejectReport {
+  const all = new RejectTally();
+  all.merge(parsed);
+  all.merge(duplicates);
+  return all.report();
 }
 
 function countsOf(tally: ParseTally, totals: PlanTotals): SyncCounts {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, gate, postgresMissing, type TestDatabase } from "@crm-sync/testing";
+import { randomText, SCRIPTS } from "./support/hostile-text.ts";
 import { exportCsv, syntheticCustomer } from "./support/synthetic-export.ts";
 
 const postgresSkipped = gate("Postgres", await postgresMissing());
@@ -65,6 +66,33 @@ describe("crm-sync load", () => {
     // Neither the dry run nor the held run wrote anything: the sample is still all there.
     const again = await crmSync(["load", "--file", SAMPLE, "--database-url", database]);
     expect(lastJson(again.stdout)).toMatchObject({ rows: 30, inserted: 0, unchanged: 30, softDeleted: 0, rejected: 0 });
+  });
+
+  it("prints each rejected row's number, column and code, never its value", async () => {
+    const file = join(dir, "hostile.csv");
+    const customers = Array.from({ length: 4 }, (_, i) => syntheticCustomer(i));
+    const longName = randomText(1500, ...SCRIPTS.cjk, 9);
+    customers[1] = { ...customers[1]!, name: longName };
+    customers[3] = { ...customers[3]!, joined: "31/02/2022" };
+    await writeFile(file, exportCsv(customers));
+    const run = await crmSync(["load", "--file", file, "--database-url", "pglite://memory", "--max-reject-ratio", "0.5"]);
+    expect(run.code).toBe(0);
+    expect(lastJson(run.stdout)).toMatchObject({
+      rows: 4,
+      inserted: 2,
+      rejected: 2,
+      rejects: {
+        reasons: [
+          { column: "Customer", code: "TOO_LONG_FOR_INDEX", count: 1 },
+          { column: "Date Joined", code: "NOT_A_DATE", count: 1 },
+        ],
+        rows: [
+          { row: 2, column: "Customer", code: "TOO_LONG_FOR_INDEX" },
+          { row: 4, column: "Date Joined", code: "NOT_A_DATE" },
+        ],
+      },
+    });
+    expect(run.stdout + run.stderr).not.toContain(longName.slice(0, 20));
   });
 
   it("names header drift on stderr and exits non-zero", async () => {

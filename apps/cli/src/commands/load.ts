@@ -85,6 +85,8 @@ async function runLoad(options: LoadOptions): Promise<void> {
     if (progress !== undefined) process.stderr.write("\r\u001b[K");
     const output = {
       ...result.counts,
+      // Where and why rows were rejected: row numbers, columns and codes, never values.
+      rejects: result.rejects,
       runId,
       sha256: result.sha256,
       durationMs: result.durationMs,

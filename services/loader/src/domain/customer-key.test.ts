@@ -4,7 +4,7 @@ import { parseCustomerRow, type CustomerRow } from "./customer-row.ts";
 
 function row(fields: string[]): CustomerRow {
   const result = parseCustomerRow(fields);
-  if (!result.ok) throw new Error(result.reason);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
   return result.row;
 }
 

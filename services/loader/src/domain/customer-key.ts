@@ -17,6 +17,11 @@ export function customerKey(row: Pick<CustomerRow, "contactNumber" | "phoneNorma
   return `${NAME_KEY_PREFIX}${row.customerName}|${row.dateJoined ?? ""}`;
 }
 
+/** Whether `key` is a name + date joined key rather than a contact number. */
+export function isNameKey(key: string): boolean {
+  return key.startsWith(NAME_KEY_PREFIX);
+}
+
 /** A key safe to print in a dry-run sample: enough to recognise, not enough to call or name anyone. */
 export function maskKey(key: string): string {
   if (key.startsWith(NAME_KEY_PREFIX)) return `${NAME_KEY_PREFIX}${key.slice(NAME_KEY_PREFIX.length, NAME_KEY_PREFIX.length + 1)}***`;

@@ -35,20 +35,37 @@ describe("parseCustomerRow", () => {
   });
 
   it.each([
-    [5, "31/02/1990", "Date of Birth is not a dd/mm/yyyy date"],
-    [6, "2022-05-30", "Date Joined is not a dd/mm/yyyy date"],
-    [7, "12.345", "Available Credit is not an amount"],
-    [8, "lots", "Available Point is not an amount"],
-    [8, "1234567890123.00", "Available Point is not an amount"],
-    [9, "Facebook", "Source is not a known source"],
-    [10, "Maybe", "SMS PDPA is not Yes or No"],
-  ])("rejects column %i value %j without quoting it", (index, value, reason) => {
+    [5, "31/02/1990", "Date of Birth", "NOT_A_DATE"],
+    [6, "2022-05-30", "Date Joined", "NOT_A_DATE"],
+    [7, "12.345", "Available Credit", "NOT_AN_AMOUNT"],
+    [8, "lots", "Available Point", "NOT_AN_AMOUNT"],
+    [8, "1234567890123.00", "Available Point", "NOT_AN_AMOUNT"],
+    [9, "Facebook", "Source", "UNKNOWN_SOURCE"],
+    [10, "Maybe", "SMS PDPA", "NOT_YES_NO"],
+  ])("rejects column %i value %j with its column and code, not the value", (index, value, column, code) => {
     const result = parseCustomerRow(withField(index, value));
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.reason).toContain(reason);
-      expect(result.reason).not.toContain(value);
-    }
+    expect(result).toEqual({ ok: false, problems: [{ column, code }] });
+    expect(JSON.stringify(result)).not.toContain(value);
+  });
+
+  it("names every column a row breaks", () => {
+    const result = parseCustomerRow(["LENGOLF", " ", "0812345678", "", "", "1/1/99", "x", "1", "1", "Others", "No", "Perhaps"]);
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        { column: "Customer", code: "BLANK" },
+        { column: "Date of Birth", code: "NOT_A_DATE" },
+        { column: "Date Joined", code: "NOT_A_DATE" },
+        { column: "Email PDPA", code: "NOT_YES_NO" },
+      ],
+    });
+  });
+
+  it("rejects the largest amounts numeric(14, 2) cannot hold, and accepts the largest it can", () => {
+    expect(parseCustomerRow(withField(7, "-999,999,999,999.99"))).toMatchObject({ ok: true, row: { availableCredit: "-999999999999.99" } });
+    expect(parseCustomerRow(withField(7, "1,000,000,000,000.00")).ok).toBe(false);
+    expect(parseCustomerRow(withField(7, "1e300")).ok).toBe(false);
+    expect(parseCustomerRow(withField(7, "9".repeat(400))).ok).toBe(false);
   });
 
   it("knows which days exist", () => {
@@ -61,21 +78,21 @@ describe("parseCustomerRow", () => {
 
   it("accepts thousands separators and rejects NUL characters", () => {
     expect(parseCustomerRow(withField(7, "1,234,567.50"))).toMatchObject({ ok: true, row: { availableCredit: "1234567.50" } });
-    expect(parseCustomerRow(withField(3, "12 Moo\u00003"))).toEqual({ ok: false, reason: "a field contains a NUL character" });
+    expect(parseCustomerRow(withField(3, "12 Moo\u00003"))).toEqual({ ok: false, problems: [{ column: "Address", code: "NUL_CHARACTER" }] });
   });
 
   it("rejects a field longer than 4000 characters, naming the column only", () => {
     expect(parseCustomerRow(withField(3, "x".repeat(4000))).ok).toBe(true);
-    expect(parseCustomerRow(withField(3, "x".repeat(4001)))).toEqual({ ok: false, reason: "Address is longer than 4000 characters" });
+    expect(parseCustomerRow(withField(3, "x".repeat(4001)))).toEqual({ ok: false, problems: [{ column: "Address", code: "FIELD_TOO_LONG" }] });
   });
 
   it("rejects a record without a customer name", () => {
-    expect(parseCustomerRow(withField(1, "   "))).toEqual({ ok: false, reason: "Customer is empty" });
+    expect(parseCustomerRow(withField(1, "   "))).toEqual({ ok: false, problems: [{ column: "Customer", code: "BLANK" }] });
   });
 
   it("rejects a ragged record", () => {
-    expect(parseCustomerRow(good.slice(0, 11))).toEqual({ ok: false, reason: "expected 12 fields, found 11" });
-    expect(parseCustomerRow([...good, "extra"])).toEqual({ ok: false, reason: "expected 12 fields, found 13" });
+    expect(parseCustomerRow(good.slice(0, 11))).toEqual({ ok: false, problems: [{ column: null, code: "WRONG_FIELD_COUNT" }] });
+    expect(parseCustomerRow([...good, "extra"])).toEqual({ ok: false, problems: [{ column: null, code: "WRONG_FIELD_COUNT" }] });
   });
 });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CSV_COLUMNS } from "@crm-sync/contracts/csv-header";
+import type { CsvColumn, RejectCode, RowProblem } from "./reject-reason.ts";
 import { normalizeThaiPhone } from "./thai-phone.ts";
 
 export const SOURCES = ["Others", "Walk In", "Digital", "N.A."] as const;
@@ -24,7 +25,8 @@ export interface CustomerRow {
   phoneNormalized: string | null;
 }
 
-export type RowResult = { ok: true; row: CustomerRow } | { ok: false; reason: string };
+/** A rejected row names at least one problem. */
+export type RowResult = { ok: true; row: CustomerRow } | { ok: false; problems: RowProblem[] };
 
 /**
  * No real name, number or address comes near this; a longer field is junk that would bloat
@@ -36,11 +38,13 @@ const blankToNull = (value: string) => (value.trim() === "" ? null : value.trim(
 
 // Validation checks shapes only (fast, no transforms: this runs for every row of a large
 // export); the conversions below run on values already known to be well-formed.
-const nonBlank = z.string().regex(/\S/, "is empty");
-const portalDate = z.string().regex(/^\s*(\d{1,2}\/\d{1,2}\/\d{4})?\s*$/, "is not a dd/mm/yyyy date");
-// numeric(14, 2): at most 12 integer digits, optionally with thousands separators.
-const amount = z.string().regex(/^\s*(-?\d{1,3}(,?\d{3}){0,3}(\.\d{1,2})?)?\s*$/, "is not an amount with at most 12 digits and 2 decimals");
-const yesNo = z.enum(["Yes", "No", ""], { error: "is not Yes or No" });
+// Each field has one rule, so a failing field's column says which (RULES below).
+const nonBlank = z.string().regex(/\S/);
+const portalDate = z.string().regex(/^\s*(\d{1,2}\/\d{1,2}\/\d{4})?\s*$/);
+// numeric(14, 2): at most 12 integer digits, optionally with thousands separators, so no
+// exported amount can overflow the column (that would fail the whole load, not the row).
+const amount = z.string().regex(/^\s*(-?\d{1,3}(,?\d{3}){0,3}(\.\d{1,2})?)?\s*$/);
+const yesNo = z.enum(["Yes", "No", ""]);
 
 const ExportedCustomer = z.object({
   store: nonBlank,
@@ -52,14 +56,24 @@ const ExportedCustomer = z.object({
   dateJoined: portalDate,
   availableCredit: amount,
   availablePoint: amount,
-  source: z.enum([...SOURCES, ""], { error: "is not a known source" }),
+  source: z.enum([...SOURCES, ""]),
   smsPdpa: yesNo,
   emailPdpa: yesNo,
 });
 type ExportedCustomer = z.infer<typeof ExportedCustomer>;
-const FIELD_COLUMNS: Record<keyof ExportedCustomer, string> = Object.fromEntries(
-  Object.keys(ExportedCustomer.shape).map((key, i) => [key, CSV_COLUMNS[i] ?? key]),
-) as Record<keyof ExportedCustomer, string>;
+const FIELD_COLUMNS = Object.fromEntries(Object.keys(ExportedCustomer.shape).map((key, i) => [key, CSV_COLUMNS[i]])) as Record<keyof ExportedCustomer, CsvColumn>;
+/** The rule each checked field follows (contact number, address and email take any text). */
+const RULES: Partial<Record<keyof ExportedCustomer, RejectCode>> = {
+  store: "BLANK",
+  customer: "BLANK",
+  dateOfBirth: "NOT_A_DATE",
+  dateJoined: "NOT_A_DATE",
+  availableCredit: "NOT_AN_AMOUNT",
+  availablePoint: "NOT_AN_AMOUNT",
+  source: "UNKNOWN_SOURCE",
+  smsPdpa: "NOT_YES_NO",
+  emailPdpa: "NOT_YES_NO",
+};
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -96,18 +110,28 @@ function yesNoValue(text: "Yes" | "No" | ""): boolean | null {
   return text === "" ? null : text === "Yes";
 }
 
+/** The columns of `fields` that break `rule`, as problems with `code`. */
+function fieldProblems(fields: readonly string[], rule: (field: string) => boolean, code: RejectCode): RowProblem[] {
+  const problems: RowProblem[] = [];
+  fields.forEach((field, i) => {
+    const column = CSV_COLUMNS[i];
+    if (column !== undefined && rule(field)) problems.push({ column, code });
+  });
+  return problems;
+}
+
 /**
- * Validates and normalizes one exported record. A reject reason names columns and rules only,
- * never the values: it ends up in logs and run records.
+ * Validates and normalizes one exported record. A rejected row names columns and rule codes
+ * only, never the values: they end up in logs and run results.
  */
 export function parseCustomerRow(fields: readonly string[]): RowResult {
-  if (fields.length !== CSV_COLUMNS.length) {
-    return { ok: false, reason: `expected ${CSV_COLUMNS.length} fields, found ${fields.length}` };
-  }
+  if (fields.length !== CSV_COLUMNS.length) return { ok: false, problems: [{ column: null, code: "WRONG_FIELD_COUNT" }] };
   // Postgres text cannot hold NUL: one such field would fail the whole load, not just its row.
-  if (fields.some((field) => field.includes("\u0000"))) return { ok: false, reason: "a field contains a NUL character" };
-  const long = fields.findIndex((field) => field.length > MAX_FIELD_CHARS);
-  if (long >= 0) return { ok: false, reason: `${CSV_COLUMNS[long] ?? "a field"} is longer than ${MAX_FIELD_CHARS} characters` };
+  const unstorable = [
+    ...fieldProblems(fields, (field) => field.includes("\u0000"), "NUL_CHARACTER"),
+    ...fieldProblems(fields, (field) => field.length > MAX_FIELD_CHARS, "FIELD_TOO_LONG"),
+  ];
+  if (unstorable.length > 0) return { ok: false, problems: unstorable };
   const parsed = ExportedCustomer.safeParse({
     store: fields[0],
     customer: fields[1],
@@ -123,15 +147,17 @@ export function parseCustomerRow(fields: readonly string[]): RowResult {
     emailPdpa: fields[11],
   });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${FIELD_COLUMNS[issue.path[0] as keyof ExportedCustomer] ?? "row"} ${issue.message}`);
-    return { ok: false, reason: [...new Set(problems)].join("; ") };
+    const failed = new Set(parsed.error.issues.map((issue) => issue.path[0] as keyof ExportedCustomer));
+    return { ok: false, problems: [...failed].map((key) => ({ column: FIELD_COLUMNS[key], code: RULES[key] ?? "BLANK" })) };
   }
   const exported = parsed.data;
   const dateOfBirth = isoDate(exported.dateOfBirth);
   const dateJoined = isoDate(exported.dateJoined);
   if (dateOfBirth === undefined || dateJoined === undefined) {
-    const columns = [dateOfBirth === undefined ? "Date of Birth" : undefined, dateJoined === undefined ? "Date Joined" : undefined];
-    return { ok: false, reason: columns.filter((c) => c !== undefined).map((c) => `${c} is not a dd/mm/yyyy date`).join("; ") };
+    const problems: RowProblem[] = [];
+    if (dateOfBirth === undefined) problems.push({ column: "Date of Birth", code: "NOT_A_DATE" });
+    if (dateJoined === undefined) problems.push({ column: "Date Joined", code: "NOT_A_DATE" });
+    return { ok: false, problems };
   }
   return {
     ok: true,

@@ -24,4 +24,23 @@ describe("checkGuards", () => {
   it("honours custom limits", () => {
     expect(checkGuards({ ...healthy, rejected: 100 }, { maxRejectRatio: 0.2, maxDeleteRatio: 0.1 })).toBeUndefined();
   });
+
+  it("names the commonest reject reasons in a refusal, by column and code only", () => {
+    const refusal = checkGuards(
+      {
+        ...healthy,
+        rejected: 40,
+        rejectReasons: [
+          { column: "Date Joined", code: "NOT_A_DATE", count: 3 },
+          { column: "Customer", code: "TOO_LONG_FOR_INDEX", count: 1 },
+          { column: null, code: "WRONG_FIELD_COUNT", count: 30 },
+          { column: "Contact Number", code: "DUPLICATE_KEY", count: 6 },
+        ],
+      },
+      DEFAULT_GUARD_LIMITS,
+    );
+    expect(refusal?.message).toBe(
+      "40 of 1000 rows were invalid or had duplicate keys, more than the allowed 1%. Most often: the record WRONG_FIELD_COUNT (30), Contact Number DUPLICATE_KEY (6), Date Joined NOT_A_DATE (3).",
+    );
+  });
 });

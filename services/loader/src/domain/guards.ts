@@ -1,4 +1,5 @@
 import { SyncError } from "@crm-sync/errors";
+import type { ReasonCount } from "./reject-reason.ts";
 
 export interface GuardLimits {
   /** Largest share of rejected rows (invalid or duplicate keys) a load accepts. Default 0.01. */
@@ -18,6 +19,8 @@ export interface GuardFacts {
   /** Active customers this load would soft-delete. */
   softDeleted: number;
   allowMassDelete: boolean;
+  /** Why rows were rejected, to name the commonest in a refusal (columns and codes, never values). */
+  rejectReasons?: readonly ReasonCount[];
 }
 
 /**
@@ -29,7 +32,7 @@ export function checkGuards(facts: GuardFacts, limits: GuardLimits): SyncError |
   if (facts.rejected / facts.rows > limits.maxRejectRatio) {
     return new SyncError(
       "REJECT_RATIO_EXCEEDED",
-      `${facts.rejected} of ${facts.rows} rows were invalid or had duplicate keys, more than the allowed ${percent(limits.maxRejectRatio)}.`,
+      `${facts.rejected} of ${facts.rows} rows were invalid or had duplicate keys, more than the allowed ${percent(limits.maxRejectRatio)}.${commonest(facts.rejectReasons ?? [])}`,
     );
   }
   if (!facts.allowMassDelete && facts.activeBefore > 0 && facts.softDeleted / facts.activeBefore > limits.maxDeleteRatio) {
@@ -39,6 +42,13 @@ export function checkGuards(facts: GuardFacts, limits: GuardLimits): SyncError |
     );
   }
   return undefined;
+}
+
+/** The three commonest reasons, so a refusal says what to fix in the portal without a log search. */
+function commonest(reasons: readonly ReasonCount[]): string {
+  if (reasons.length === 0) return "";
+  const top = [...reasons].sort((a, b) => b.count - a.count).slice(0, 3);
+  return ` Most often: ${top.map((r) => `${r.column ?? "the record"} ${r.code} (${r.count})`).join(", ")}.`;
 }
 
 function percent(ratio: number): string {

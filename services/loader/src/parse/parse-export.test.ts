@@ -125,7 +125,20 @@ describe("parseExport", () => {
     const ragged = line(["LENGOLF", "Short Row", "0812345679"]);
     const badDate = line(["LENGOLF", "Bad Date", " 812345670 ", "", "", "", "32/01/2024", "0.00", "0.00", "Others", "No", "No"]);
     const { tally, rows } = await parseBytes(Buffer.from([CSV_HEADER, goodRow, ragged, badDate].join("\r\n")));
-    expect(tally).toMatchObject({ rows: 3, invalid: 2, reasons: { "expected 12 fields, found 3": 1, "Date Joined is not a dd/mm/yyyy date": 1 } });
+    expect(tally).toMatchObject({
+      rows: 3,
+      invalid: 2,
+      rejects: {
+        reasons: [
+          { column: null, code: "WRONG_FIELD_COUNT", count: 1 },
+          { column: "Date Joined", code: "NOT_A_DATE", count: 1 },
+        ],
+        rows: [
+          { row: 2, column: null, code: "WRONG_FIELD_COUNT" },
+          { row: 3, column: "Date Joined", code: "NOT_A_DATE" },
+        ],
+      },
+    });
     expect(rows.map((r) => r.rejected)).toEqual([false, true, true]);
     // A rejected row keeps the identity it seems to carry: its number as exported, trimmed.
     expect(rows[2]).toMatchObject({ customerKey: "812345670", phoneNormalized: "+66812345670", customerName: "Bad Date", dateJoined: null });

@@ -1,4 +1,5 @@
 import type { Sql } from "postgres";
+import { LISTED_REJECTS, type ReasonCount, type RejectReport } from "../domain/reject-reason.ts";
 import { contentDiffers } from "./customer-content.ts";
 
 /**
@@ -26,8 +27,8 @@ const BUILD_PLAN = `
   set local default_statistics_target = 10;
   analyze loader_staging (customer_key);
   create temp table loader_rejected on commit drop as
-    select customer_key, customer_name, date_joined from (
-      select customer_key, customer_name, date_joined, rejected, count(*) over (partition by customer_key) as copies
+    select row_no, customer_key, customer_name, date_joined, rejected as invalid from (
+      select row_no, customer_key, customer_name, date_joined, rejected, count(*) over (partition by customer_key) as copies
       from loader_staging
       where rejected or customer_key in (select customer_key from loader_staging where key_may_repeat)) candidate
     where rejected or copies > 1;
@@ -65,6 +66,9 @@ const BUILD_PLAN = `
 export interface PlanTotals {
   /** Invalid rows plus rows whose key occurs more than once in the file. */
   rejected: number;
+  /** Valid rows rejected because their key occurs more than once in the file: numbers, and names + dates joined. */
+  duplicateNumbers: number;
+  duplicateNames: number;
   activeBefore: number;
   inserted: number;
   /** Content updates plus number changes (rekeys), both on existing active rows. */
@@ -76,6 +80,8 @@ export interface PlanTotals {
 const PLAN_TOTALS = `
   select
     (select count(*) from loader_rejected)::integer as rejected,
+    (select count(*) from loader_rejected where not invalid and customer_key not like 'name:%')::integer as "duplicateNumbers",
+    (select count(*) from loader_rejected where not invalid and customer_key like 'name:%')::integer as "duplicateNames",
     (select count(*) from backoffice.customers where deleted_at is null)::integer as "activeBefore",
     (count(*) filter (where kind = 'insert'))::integer as inserted,
     (count(*) filter (where kind in ('update', 'rekey')))::integer as updated,
@@ -83,11 +89,28 @@ const PLAN_TOTALS = `
     (count(*) filter (where kind = 'soft_delete'))::integer as "softDeleted"
   from loader_plan`;
 
-/** Builds the plan and reads its totals in one round trip (the two are pipelined). */
-export async function buildPlan(tx: Sql): Promise<PlanTotals> {
-  const [, [totals]] = await Promise.all([tx.unsafe(BUILD_PLAN).execute(), tx.unsafe<PlanTotals[]>(PLAN_TOTALS).execute()]);
+/**
+ * The first valid rows rejected for a repeated key (the parse already listed the invalid ones).
+ * A number key is the Contact Number column's; a name key (customerKey's `name:` prefix) stands
+ * for Customer with Date Joined.
+ */
+const DUPLICATE_ROWS = `
+  select row_no as row, case when customer_key like 'name:%' then 'Customer' else 'Contact Number' end as "column"
+  from loader_rejected where not invalid order by row_no limit ${LISTED_REJECTS}`;
+
+/** Builds the plan and reads its totals and the repeated keys' rows in one round trip (the three are pipelined). */
+export async function buildPlan(tx: Sql): Promise<{ totals: PlanTotals; duplicates: RejectReport }> {
+  const [, [totals], rows] = await Promise.all([
+    tx.unsafe(BUILD_PLAN).execute(),
+    tx.unsafe<PlanTotals[]>(PLAN_TOTALS).execute(),
+    tx.unsafe<Array<{ row: number; column: "Customer" | "Contact Number" }>>(DUPLICATE_ROWS).execute(),
+  ]);
   if (totals === undefined) throw new Error("plan totals query returned no row");
-  return totals;
+  const reasons: ReasonCount[] = [
+    { column: "Contact Number" as const, code: "DUPLICATE_KEY" as const, count: totals.duplicateNumbers },
+    { column: "Customer" as const, code: "DUPLICATE_KEY" as const, count: totals.duplicateNames },
+  ].filter((reason) => reason.count > 0);
+  return { totals, duplicates: { reasons, rows: rows.map(({ row, column }) => ({ row, column, code: "DUPLICATE_KEY" as const })) } };
 }
 
 export interface PlanSampleEntry {

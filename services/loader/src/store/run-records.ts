@@ -1,6 +1,7 @@
 import type { Sql, TransactionSql } from "postgres";
 import type { StoredObject, SyncCounts } from "@crm-sync/contracts";
 import { jsonbLiteral, sqlLiteral } from "@crm-sync/db";
+import type { RejectReport } from "../domain/reject-reason.ts";
 
 const CONSUMER = "loader";
 
@@ -10,6 +11,8 @@ const CONSUMER = "loader";
 
 export interface ProcessedLoad {
   counts: SyncCounts;
+  /** Absent from loads recorded before reject reasons were kept. */
+  rejects?: RejectReport;
   /** Whether sync-completed went out; a crash between commit and publish leaves it false. */
   published: boolean;
 }

@@ -49,3 +49,9 @@ export function windows874(text: string): Buffer {
     return code < 0x80 ? code : 0x3f;
   }));
 }
+
+/** Field lists (in column order) in the portal's exact format: BOM, the header, every field quoted, `\n`, no final newline. */
+export function portalRows(rows: ReadonlyArray<readonly string[]>): Buffer {
+  const lines = [CSV_COLUMNS.map((c) => quote(c, "all")).join(","), ...rows.map((fields) => fields.map((f) => quote(f, "all")).join(","))];
+  return Buffer.from(`\uFEFF${lines.join("\n")}`);
+}
