@@ -10,3 +10,6 @@ export { parseDatabaseUrl } from "./database-url.ts";
 export type { DatabaseTarget } from "./database-url.ts";
 export { DEFAULT_MIGRATIONS_DIR } from "./migration-files.ts";
 export type { Database } from "./types.ts";
+export { migrationStatus } from "./migration-status.ts";
+export type { MigrationStatus } from "./migration-status.ts";
+export type { MigrationFile } from "./migration-files.ts";
