@@ -7,11 +7,11 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate, openDatabase, type Database } from "@crm-sync/db";
 import { createTestDatabase, gate, postgresMissing, type TestDatabase } from "@crm-sync/testing";
-import { exportCsv } from "../../../test/support/export-csv.ts";
-import { cutoverExport, fillOldScriptTable, OLD_SCRIPT_TABLE } from "../../../test/support/old-script-table.ts";
+import { exportCsv } from "../support/export-csv.ts";
+import { cutoverExport, fillOldScriptTable, OLD_SCRIPT_TABLE } from "../support/old-script-table.ts";
 
 const run = promisify(execFile);
-const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+const MAIN = fileURLToPath(new URL("../../apps/cli/src/main.ts", import.meta.url));
 const CUSTOMERS = 2000;
 
 interface Report {
