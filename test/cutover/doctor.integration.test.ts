@@ -112,20 +112,31 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("crm-sync doctor on P
     expect(await fingerprint(db)).toBe(before);
   });
 
-  it("exits 1 with a list when something would block a sync: a view on the old table, a mass delete", async () => {
+  it("exits 1 with a list when a view of the club's depends on the old table (the migration itself would stop on it)", async () => {
     const { url, db } = await database();
     await db.sql.unsafe(OLD_SCRIPT_TABLE);
     await fillOldScriptTable(db.sql, yesterday, "old-script-20261205");
     await db.sql`create view public.club_report as select count(*) from backoffice.customers`;
-    const stranger = join(dir, "stranger.csv");
-    await writeFile(stranger, exportCsv(cutoverExport(CUSTOMERS * 2).slice(CUSTOMERS)));
-    const { code, report, stderr } = await doctor(["--database-url", url, "--file", stranger]);
+    const { code, report, stderr } = await doctor(["--database-url", url, "--file", file]);
     expect(code).toBe(1);
     expect(report.ok).toBe(false);
     expect(report.blockers).toHaveLength(2);
     expect(report.blockers[0]).toContain("view club_report");
-    expect(report.blockers[1]).toContain("MASS_DELETE_HELD");
+    // The dry run runs the pending migrations: the adoption's drop refuses the dependent view (2BP01).
+    expect(report.blockers[1]).toContain("2BP01");
     expect(stderr).toContain("2 problem(s) would block a sync");
+  });
+
+  it("exits 1 when the first load would be held as a mass delete (an export of other customers)", async () => {
+    const { url, db } = await database();
+    await db.sql.unsafe(OLD_SCRIPT_TABLE);
+    await fillOldScriptTable(db.sql, yesterday, "old-script-20261205");
+    const stranger = join(dir, "stranger.csv");
+    await writeFile(stranger, exportCsv(cutoverExport(CUSTOMERS * 2).slice(CUSTOMERS)));
+    const { code, report } = await doctor(["--database-url", url, "--file", stranger]);
+    expect(code).toBe(1);
+    expect(report.firstLoad).toMatchObject({ status: "refused", code: "MASS_DELETE_HELD" });
+    expect(report.blockers).toEqual([expect.stringContaining("MASS_DELETE_HELD")]);
   });
 
   it("exits 1 on a backoffice.customers that is neither the old script's nor crm-sync's", async () => {
