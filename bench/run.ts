@@ -76,7 +76,7 @@ const hostSpeed = hostSpeedNote(previous?.mode === plan.mode ? previous : undefi
 
 const notes = [
   "Each timed load gets its own fresh database: a copy (CREATE DATABASE … TEMPLATE, or a copied PGlite directory) of one that holds the base export, loaded untimed and then VACUUM ANALYZEd, as a table that has sat since yesterday's run would be.",
-  "customer rows written = inserted + updated + softDeleted + revived from the loader's counts; \"table: n\" counts rows of backoffice.customers whose transaction id is newer than the run's start, read from Postgres independently of the loader.",
+  "customer rows written = inserted + updated + softDeleted + revived from the loader's counts; \"table: n\" counts rows of crm_sync.customers (the table behind the backoffice.customers view) whose transaction id is newer than the run's start, read from Postgres independently of the loader.",
   "The seed's method (bench/baseline/seed-load.ts) reads the whole file into memory, deletes every row of its own table (public.seed_customers) and inserts 100 rows per statement, one round trip each (a prepared statement, as one insert call of the seed's client), outside a transaction; its rows written = deleted + inserted.",
   "+20 ms RTT: both processes talk to the same Postgres through a TCP proxy that holds every chunk 10 ms each way (bench/lib/latency-proxy.ts), like a database across a network.",
   "PGlite runs inside the loader's process, so its peak RSS includes the database.",

@@ -71,7 +71,7 @@ export async function currentTransactionId(database: BenchDatabase): Promise<str
 export async function customerRowsWrittenSince(database: BenchDatabase, since: string): Promise<number> {
   return await withDatabase(database, async (sql) => {
     const [row] = await sql<{ written: number }[]>`
-      select count(*)::integer as written from backoffice.customers where age(xmin) < age(${since}::text::xid)`;
+      select count(*)::integer as written from crm_sync.customers where age(xmin) < age(${since}::text::xid)`;
     return row?.written ?? 0;
   });
 }

@@ -171,7 +171,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
     it("logs in with the password, exports and loads the portal's customers", async () => {
       const run = await finished(await pressUpdate());
       expect(run).toMatchObject({ status: "succeeded" });
-      const [loaded] = await db.sql<Array<{ n: number }>>`select count(*)::integer as n from backoffice.customers where deleted_at is null`;
+      const [loaded] = await db.sql<Array<{ n: number }>>`select count(*)::integer as n from crm_sync.customers where deleted_at is null`;
       expect(loaded?.n).toBeGreaterThan(PORTAL_CUSTOMERS.count * 0.8);
     });
 
@@ -230,7 +230,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
           .map((event) => ({ where: `${event.type} message of ${event.runId}`, text: JSON.stringify(event.data) })),
       ];
       // The same matcher finds the loaded customers where they belong, so it can see what it looks for.
-      const table = JSON.stringify(await db.sql`select customer_name, contact_number, email, address, phone_normalized from backoffice.customers`);
+      const table = JSON.stringify(await db.sql`select customer_name, contact_number, email, address, phone_normalized from crm_sync.customers`);
       const loaded = watched.filter((w) => w.what.startsWith("loaded customer"));
       // (A national spelling of a number exported without its leading 0 is the only kind not stored.)
       expect(loaded.filter((w) => occurs(table, w)).length / loaded.length).toBeGreaterThan(0.95);

@@ -6,6 +6,8 @@ import { statusCommand } from "./commands/status.ts";
 import { startCommand } from "./commands/start.ts";
 import { runCommand } from "./commands/run.ts";
 import { replayCommand } from "./commands/replay.ts";
+import { doctorCommand } from "./commands/doctor.ts";
+import { migrateCommand } from "./commands/migrate.ts";
 
 /** The `crm-sync` command tree. Each subcommand lives in `commands/` and registers itself here. */
 export function buildProgram(): Command {
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
   program.addCommand(startCommand());
   program.addCommand(runCommand());
   program.addCommand(replayCommand());
+  program.addCommand(doctorCommand());
+  program.addCommand(migrateCommand());
   program.addCommand(loadCommand());
   program.addCommand(scrapeCommand());
   program.addCommand(triggerCommand());

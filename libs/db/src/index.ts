@@ -11,3 +11,6 @@ export type { DatabaseTarget } from "./database-url.ts";
 export { DEFAULT_MIGRATIONS_DIR } from "./migration-files.ts";
 export type { Database } from "./types.ts";
 export type { SessionTimeouts } from "./session-settings.ts";
+export { migrationStatus } from "./migration-status.ts";
+export type { MigrationStatus } from "./migration-status.ts";
+export type { MigrationFile } from "./migration-files.ts";

@@ -61,9 +61,29 @@ async function applyNext(tx: TransactionSql, files: MigrationFile[]): Promise<Mi
       );
     }
   }
+  for (const file of await pushedBySupabase(tx, files, recorded)) {
+    await tx`insert into crm_sync.schema_migrations (name, sha256) values (${file.name}, ${file.sha256})`;
+    recorded.set(file.name, file.sha256);
+  }
   const next = files.find((file) => !recorded.has(file.name));
   if (next === undefined) return undefined;
   await tx.unsafe(next.sql);
   await tx`insert into crm_sync.schema_migrations (name, sha256) values (${next.name}, ${next.sha256})`;
   return next;
+}
+
+/**
+ * Files `supabase db push` already applied (its ledger, supabase_migrations.schema_migrations,
+ * lists each by the version before the name's first `_`) and this ledger does not know yet. They
+ * are recorded, not run again: an older file run over a newer schema may no longer fit it (the
+ * initial schema's indexes on backoffice.customers, once that is a view).
+ */
+async function pushedBySupabase(tx: TransactionSql, files: MigrationFile[], recorded: Map<string, string>): Promise<MigrationFile[]> {
+  const pending = files.filter((file) => !recorded.has(file.name));
+  if (pending.length === 0) return [];
+  const [ledger] = await tx<{ exists: boolean }[]>`select to_regclass('supabase_migrations.schema_migrations') is not null as exists`;
+  if (ledger?.exists !== true) return [];
+  const rows = await tx<{ version: string }[]>`select version from supabase_migrations.schema_migrations`;
+  const versions = new Set(rows.map((row) => row.version));
+  return pending.filter((file) => versions.has(file.name.split("_")[0] ?? ""));
 }

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir, rm, writeFile, appendFile } from "node:fs/promises";
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -156,4 +156,141 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("migrate on Postgres"
       await pglite.close();
     }
   });
+});
+
+/** The files as of the cutover's parent on main: a database may stand at any point of these. */
+const CUTOVER_FILES = new Set(["20261125000000_set_aside_old_script_table.sql", "20261206120000_customers_into_crm_sync.sql"]);
+const EARLIER_FILES = migrationNames.filter((name) => !CUTOVER_FILES.has(name) && name < "20261206120000");
+
+const OLD_SCRIPT_TABLE = `
+  create schema if not exists backoffice;
+  create table backoffice.customers (id bigserial primary key, store text, customer_name text,
+    contact_number text, address text, email text, date_of_birth date, date_joined date,
+    available_credit numeric, available_point numeric, source text, sms_pdpa boolean,
+    email_pdpa boolean, batch_id text, update_time timestamptz default now());
+  insert into backoffice.customers (store, customer_name, contact_number, date_joined, available_point, batch_id)
+  values ('LENGOLF', 'Old Member 1', '812345678', '2022-01-01', 10.5, 'old'), ('LENGOLF', 'Old Member 2', '0', null, null, 'old'),
+         (null, null, null, null, 1e15, 'old');`;
+
+/** Two active customers and a soft-deleted one, written as crm-sync's loader did at that point. */
+const CRM_SYNC_ROWS = `
+  insert into backoffice.customers (store, customer_name, contact_number, customer_key, row_hash, first_seen_run, deleted_at)
+  values ('LENGOLF', 'Member 1', '0800000001', '0800000001', 'h1', 'run-1', null),
+         ('LENGOLF', 'Member 2', '0800000002', '0800000002', 'h2', 'run-1', null),
+         ('LENGOLF', 'Member 3', '0800000003', '0800000003', 'h3', 'run-1', now());`;
+
+/** `supabase db push`: each pending file in name order, in its own transaction, recorded in supabase's ledger. */
+async function push(db: Database, names: readonly string[]): Promise<void> {
+  await db.sql.unsafe(`
+    create schema if not exists supabase_migrations;
+    create table if not exists supabase_migrations.schema_migrations (version text primary key, statements text[], name text);`);
+  const done = new Set((await db.sql<{ version: string }[]>`select version from supabase_migrations.schema_migrations`).map((r) => r.version));
+  for (const name of [...names].sort()) {
+    const [version = "", ...rest] = name.replace(/\.sql$/, "").split("_");
+    if (done.has(version)) continue;
+    const sql = await readFile(join(DEFAULT_MIGRATIONS_DIR, name), "utf8");
+    await db.sql.begin(async (tx) => {
+      await tx.unsafe(sql);
+      await tx`insert into supabase_migrations.schema_migrations (version, name) values (${version}, ${rest.join("_")})`;
+    });
+  }
+}
+
+async function migrateFiles(db: Database, names: readonly string[]): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), "crm-sync-migrations-"));
+  try {
+    for (const name of names) await cp(join(DEFAULT_MIGRATIONS_DIR, name), join(dir, name));
+    return await migrate(db, { dir });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function customerCounts(db: Database) {
+  const [row] = await db.sql<{ all: number; active: number; view: number }[]>`
+    select (select count(*)::int from crm_sync.customers) as all,
+           (select count(*)::int from crm_sync.customers where deleted_at is null) as active,
+           (select count(*)::int from backoffice.customers) as view`;
+  return row;
+}
+
+type Order = "migrate" | "supabase db push";
+const apply = (order: Order, db: Database, names: readonly string[]) => (order === "migrate" ? migrateFiles(db, names) : push(db, names));
+
+function everyStartingPoint(open: () => Promise<{ db: Database; close: () => Promise<void> }>, points: number[]) {
+  for (const order of ["migrate", "supabase db push"] as const) {
+    it(`${order}: adopts the old script's table with every row`, async () => {
+      const { db, close } = await open();
+      try {
+        await db.sql.unsafe(OLD_SCRIPT_TABLE);
+        await apply(order, db, migrationNames);
+        expect(await customerCounts(db)).toEqual({ all: 3, active: 3, view: 3 });
+        expect(await db.sql`select id::int, customer_name, contact_number, available_point::float8 from backoffice.customers order by id`).toEqual([
+          { id: 1, customer_name: "Old Member 1", contact_number: "812345678", available_point: 10.5 },
+          { id: 2, customer_name: "Old Member 2", contact_number: "0", available_point: null },
+          // Nothing the old table held is refused: a missing name is '', an amount beyond numeric(14, 2) null.
+          { id: 3, customer_name: "", contact_number: "", available_point: null },
+        ]);
+        const [holding] = await db.sql`select to_regnamespace('crm_sync_old_script') as schema`;
+        expect(holding?.["schema"]).toBeNull();
+        // Whichever way the files went in, `migrate` afterwards has nothing left to run.
+        expect(await migrate(db)).toEqual([]);
+        expect(await recorded(db)).toEqual(migrationNames);
+      } finally {
+        await close();
+      }
+    });
+
+    it(`${order}: builds the layout on an empty database`, async () => {
+      const { db, close } = await open();
+      try {
+        await apply(order, db, migrationNames);
+        expect(await customerCounts(db)).toEqual({ all: 0, active: 0, view: 0 });
+        expect(await migrate(db)).toEqual([]);
+      } finally {
+        await close();
+      }
+    });
+
+    for (const point of points) {
+      it(`${order}: takes a crm-sync database migrated up to ${EARLIER_FILES[point - 1]} forward without losing a row`, async () => {
+        const { db, close } = await open();
+        try {
+          await apply(order, db, EARLIER_FILES.slice(0, point));
+          await db.sql.unsafe(CRM_SYNC_ROWS);
+          await apply(order, db, migrationNames);
+          expect(await customerCounts(db)).toEqual({ all: 3, active: 2, view: 2 });
+          const ids = await db.sql<{ id: string }[]>`select id::text from backoffice.customers order by id`;
+          expect(ids.map((r) => r.id)).toEqual(["1", "2"]);
+          expect(await migrate(db)).toEqual([]);
+          expect(await recorded(db)).toEqual(migrationNames);
+        } finally {
+          await close();
+        }
+      });
+    }
+  }
+}
+
+const EVERY_POINT = EARLIER_FILES.map((_, i) => i + 1);
+
+describe("migrating every starting point on PGlite", () => {
+  everyStartingPoint(async () => {
+    const db = await openDatabase("pglite://memory");
+    return { db, close: () => db.close() };
+  }, [1, EARLIER_FILES.length]);
+});
+
+describe.skipIf(gate("Postgres", await postgresMissing()))("migrating every starting point on Postgres", () => {
+  everyStartingPoint(async () => {
+    const database = await createTestDatabase();
+    const db = await openDatabase(database.url, { max: 2 });
+    return {
+      db,
+      close: async () => {
+        await db.close();
+        await database.drop();
+      },
+    };
+  }, EVERY_POINT);
 });

@@ -3,7 +3,7 @@ import type { Sql } from "postgres";
 import type { Stage, StoredObject, SyncCounts } from "@crm-sync/contracts";
 import type { Database } from "@crm-sync/db";
 import { commitBehind, inTransaction, toDbError, type CommitBehind } from "@crm-sync/db";
-import type { SyncError } from "@crm-sync/errors";
+import { SyncError } from "@crm-sync/errors";
 import { forRun, type Logger } from "@crm-sync/logging";
 import { maskKey } from "./domain/customer-key.ts";
 import { checkGuards, DEFAULT_GUARD_LIMITS, type GuardLimits } from "./domain/guards.ts";
@@ -25,6 +25,11 @@ export interface LoadRequest {
   allowMassDelete?: boolean;
   /** Compute the diff and roll it back: nothing is written, not even the run record. */
   dryRun?: boolean;
+  /**
+   * A dry run only: SQL run first in its transaction and rolled back with it. `crm-sync doctor`
+   * passes the pending migrations, to show what the first load after them would do.
+   */
+  dryRunSetup?: string;
 }
 
 export interface LoadDeps {
@@ -87,7 +92,9 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
   const limits = deps.limits ?? DEFAULT_GUARD_LIMITS;
   let tally: ParseTally | undefined;
   try {
-    const result = await inTransaction(deps.db.sql, `${deps.db.transactionSettings} ${LOCK_AND_STAGE}`, async (tx): Promise<Untimed<LoadResult> | CommitBehind<Untimed<LoadResult>>> => {
+    if (request.dryRunSetup !== undefined && !request.dryRun) throw new SyncError("INTERNAL", "dryRunSetup is for dry runs only.");
+    const opening = request.dryRunSetup === undefined ? LOCK_AND_STAGE : `${request.dryRunSetup};\n${LOCK_AND_STAGE}`;
+    const result = await inTransaction(deps.db.sql, `${deps.db.transactionSettings} ${opening}`, async (tx): Promise<Untimed<LoadResult> | CommitBehind<Untimed<LoadResult>>> => {
       // Statements awaited together are pipelined: sent at once (in the order they are made: each
       // is `execute()`d as it is made), answered in order, one round trip for the lot. Against a
       // database 20 ms away a load is mostly round trips.

@@ -93,7 +93,7 @@ async function snapshot(db: Database): Promise<string> {
     select count(*)::integer as rows,
            md5(coalesce(string_agg(t::text, '|' order by id), '')) as md5,
            (select count(*)::integer from crm_sync.customer_changes) as changes
-    from backoffice.customers t`;
+    from crm_sync.customers t`;
   return JSON.stringify(row);
 }
 
@@ -166,7 +166,7 @@ describe.skipIf(postgresSkipped)("bad exports loaded over a good base (Postgres)
     let stored = 0;
     for (const patch of EMBEDDED) {
       const [found] = await db.sql<Array<{ n: number }>>`
-        select count(*)::integer as n from backoffice.customers
+        select count(*)::integer as n from crm_sync.customers
         where (${patch.address ?? null}::text is null or address = ${patch.address ?? null})
           and (${patch.customer ?? null}::text is null or customer_name = ${patch.customer ?? null})`;
       if (found?.n === 1) stored += 1;

@@ -58,7 +58,7 @@ describe("the fake portal's exports under the default limits", () => {
         type: "sync-completed",
         data: { counts: { rows: COUNT, inserted: COUNT - rejected, updated: 0, unchanged: 0, softDeleted: 0, revived: 0, rejected } },
       });
-      const [table] = await db.sql<Array<{ n: number }>>`select count(*)::integer as n from backoffice.customers where deleted_at is null`;
+      const [table] = await db.sql<Array<{ n: number }>>`select count(*)::integer as n from crm_sync.customers where deleted_at is null`;
       expect(table?.n).toBe(COUNT - rejected);
     });
   });

@@ -33,7 +33,7 @@ for (const backend of BACKENDS) {
       ({ db, close } = await backend.open());
     });
     beforeEach(async () => {
-      await db.sql`truncate backoffice.customers, crm_sync.customer_changes, crm_sync.processed_messages`;
+      await db.sql`truncate crm_sync.customers, crm_sync.customer_changes, crm_sync.processed_messages`;
     });
     afterAll(async () => {
       await close();

@@ -74,7 +74,7 @@ async function readback(db: Database): Promise<Readback[]> {
     select customer_key, phone_normalized, store, customer_name, contact_number, address, email,
            date_of_birth::text, date_joined::text, available_credit::text, available_point::text,
            source, sms_pdpa, email_pdpa
-    from backoffice.customers where deleted_at is null order by customer_key`;
+    from crm_sync.customers where deleted_at is null order by customer_key`;
 }
 
 /** What the real parser makes of the file: every record, rejected ones flagged. */
@@ -90,7 +90,7 @@ let runs = 0;
 
 /** One generated export loaded into an empty table, checked, then loaded again. */
 async function loadsOrRejectsEveryRow(db: Database, rows: GeneratedRow[]): Promise<void> {
-  await db.sql`truncate backoffice.customers, crm_sync.customer_changes, crm_sync.processed_messages`;
+  await db.sql`truncate crm_sync.customers, crm_sync.customer_changes, crm_sync.processed_messages`;
   const bytes = portalRows(rows.map((row) => row.fields));
   const staged = await parsed(bytes);
   expect(staged).toHaveLength(rows.length);

@@ -136,7 +136,7 @@ for (const backend of BACKENDS) {
       rows[1] = { ...rows[1]!, phone: rows[1]!.phone.slice(1) };
       await loadBytes(db, exportCsv(rows));
       // What the loader wrote before identity followed the exported text.
-      await db.sql`update backoffice.customers set customer_key = phone_normalized where phone_normalized is not null`;
+      await db.sql`update crm_sync.customers set customer_key = phone_normalized where phone_normalized is not null`;
       const before = await customers(db);
 
       const result = await loadBytes(db, exportCsv(rows), { limits: DEFAULT_GUARD_LIMITS });
@@ -161,7 +161,7 @@ for (const backend of BACKENDS) {
       const rows = base(300).map((c, i) => ({ ...c, address: `${i} ${thai.repeat(130)}`.slice(0, 3900) }));
       const result = await loadBytes(db, exportCsv(rows), { limits: { maxRejectRatio: 0.05, maxDeleteRatio: 0.1 } });
       expect(result.counts).toMatchObject({ rows: 300, inserted: 300, rejected: 0 });
-      const stored = await db.sql<Array<{ customer_name: string; address: string }>>`select customer_name, address from backoffice.customers`;
+      const stored = await db.sql<Array<{ customer_name: string; address: string }>>`select customer_name, address from crm_sync.customers`;
       const addresses = new Map(stored.map((r) => [r.customer_name, r.address]));
       expect(rows.filter((c) => addresses.get(c.name) !== c.address?.trim())).toEqual([]);
 
@@ -223,9 +223,11 @@ for (const backend of BACKENDS) {
       const rows = base(20);
       await loadBytes(db, exportCsv(rows));
       const written = await rowHashes(db);
-      const recompute = readFileSync(new URL("../../../supabase/migrations/20261127230000_customers_row_hash_from_content.sql", import.meta.url), "utf8");
+      // Written for the table when it was backoffice.customers; 20261206120000 moved it to crm_sync.
+      const recompute = readFileSync(new URL("../../../supabase/migrations/20261127230000_customers_row_hash_from_content.sql", import.meta.url), "utf8")
+        .replaceAll("backoffice.customers", "crm_sync.customers");
       expect((await db.sql.unsafe(recompute)).count).toBe(0);
-      await db.sql`update backoffice.customers set row_hash = 'computed by an earlier loader' where customer_key in ${db.sql([rows[1]!.phone, rows[4]!.phone])}`;
+      await db.sql`update crm_sync.customers set row_hash = 'computed by an earlier loader' where customer_key in ${db.sql([rows[1]!.phone, rows[4]!.phone])}`;
       expect((await db.sql.unsafe(recompute)).count).toBe(2);
       expect(await rowHashes(db)).toEqual(written);
     });

@@ -135,7 +135,7 @@ describe("trigger API", () => {
 
   it("reports freshness from the last success and the active customers", async () => {
     await t.db.sql`
-      insert into backoffice.customers (store, customer_name, contact_number, customer_key, row_hash, first_seen_run, deleted_at)
+      insert into crm_sync.customers (store, customer_name, contact_number, customer_key, row_hash, first_seen_run, deleted_at)
       values ('Club', 'Test Person A', '0800000001', 'k1', 'h1', 'run-x', null),
              ('Club', 'Test Person B', '0800000002', 'k2', 'h2', 'run-x', null),
              ('Club', 'Test Person C', '0800000003', 'k3', 'h3', 'run-x', now())`;

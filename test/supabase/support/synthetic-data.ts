@@ -26,7 +26,7 @@ export async function seedSyntheticData(sql: Sql): Promise<void> {
     insert into crm_sync.runs (id, trigger, status, stage, requested_at, stage_changed_at)
     values (${SYNTHETIC_RUNS.queued}, 'api', 'queued', 'queued', now() - interval '1 minute', now() - interval '1 minute')`;
   await sql`
-    insert into backoffice.customers (store, customer_name, contact_number, customer_key, row_hash, first_seen_run, deleted_at)
+    insert into crm_sync.customers (store, customer_name, contact_number, customer_key, row_hash, first_seen_run, deleted_at)
     values ('Synthetic Store', 'Synthetic Customer 1', '0800000001', '+66800000001', 'hash-1', ${SYNTHETIC_RUNS.succeeded}, null),
            ('Synthetic Store', 'Synthetic Customer 2', '0800000002', '+66800000002', 'hash-2', ${SYNTHETIC_RUNS.succeeded}, null),
            ('Synthetic Store', 'Synthetic Customer 3', '0800000003', '+66800000003', 'hash-3', ${SYNTHETIC_RUNS.succeeded}, now())`;

@@ -34,7 +34,7 @@ describe.skipIf(skip)("a 1,000,000-customer export end to end on the multi-proce
     expect(counts.inserted + counts.rejected).toBe(MILLION);
     // The seeded generator has a few exact duplicate numbers (both rows rejected), far under 1%.
     expect(counts.rejected).toBeLessThan(MILLION * 0.001);
-    const [row] = await db.sql<Array<{ n: number }>>`select count(*)::int as n from backoffice.customers where deleted_at is null`;
+    const [row] = await db.sql<Array<{ n: number }>>`select count(*)::int as n from crm_sync.customers where deleted_at is null`;
     expect(row?.n).toBe(counts.inserted);
     const loaderPeak = await stack.peakRssMb("loader");
     const scraperPeak = await stack.peakRssMb("scraper");

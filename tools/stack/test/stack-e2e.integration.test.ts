@@ -59,7 +59,7 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
     if (stackDir !== undefined) await rm(stackDir, { recursive: true, force: true });
   });
 
-  const activeCustomers = async () => Number((await db.sql`select count(*)::int as n from backoffice.customers where deleted_at is null`)[0]?.["n"]);
+  const activeCustomers = async () => Number((await db.sql`select count(*)::int as n from crm_sync.customers where deleted_at is null`)[0]?.["n"]);
 
   it("prints a ready line with everything a script needs", () => {
     expect(Object.keys(info)).toEqual(expect.arrayContaining(["ready", "projectId", "emulatorHost", "dashboardUrl", "apiUrl", "apiToken", "apiRole", "databaseUrl", "smtpUrl"]));

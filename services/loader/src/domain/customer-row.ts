@@ -5,7 +5,7 @@ import { normalizeThaiPhone } from "./thai-phone.ts";
 
 export const SOURCES = ["Others", "Walk In", "Digital", "N.A."] as const;
 
-/** One exported customer, normalized into the values `backoffice.customers` stores. */
+/** One exported customer, normalized into the values `crm_sync.customers` stores (and the `backoffice.customers` view shows). */
 export interface CustomerRow {
   store: string;
   customerName: string;

@@ -10,7 +10,7 @@ import type { RowProblem } from "./reject-reason.ts";
  * bytes (the portal's field limit counts characters: 1,500 CJK characters are 4,500 bytes,
  * and only repetitive text compresses below the limit).
  *
- * The indexed columns of backoffice.customers are customer_key (unique), phone_normalized and
+ * The indexed columns of crm_sync.customers are customer_key (unique), phone_normalized and
  * (customer_name, date_joined). Each limit leaves more than half the btree limit unused, so the
  * entry fits uncompressed with its headers (8-byte index tuple, 4-byte length, the 4-byte date
  * and alignment) and an index may later gain a column without coming near the limit. No real

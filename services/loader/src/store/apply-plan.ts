@@ -5,7 +5,7 @@ import { CONTENT_COLUMNS, contentColumns, contentHash, contentJson } from "./cus
 const SET_CONTENT = CONTENT_COLUMNS.map((column) => `${column} = s.${column}`).join(", ");
 
 /**
- * Writes `loader_plan` to backoffice.customers and logs every change in
+ * Writes `loader_plan` to crm_sync.customers and logs every change in
  * crm_sync.customer_changes. Only planned rows are touched: an unchanged snapshot writes none.
  * The change log reads the old values before the update overwrites them: the statements run in
  * the order given: `execute()` sends each now, in this order, rather than when awaited. They go
@@ -20,12 +20,12 @@ export function applyPlan(tx: Sql, runId: string): Promise<unknown> {
               ${contentJson("c")} || jsonb_build_object('customer_key', c.customer_key, 'deleted_at', c.deleted_at),
               ${contentJson("s")} || jsonb_build_object('customer_key', s.customer_key)
        from loader_plan p
-       join backoffice.customers c on c.id = p.customer_id
+       join crm_sync.customers c on c.id = p.customer_id
        join loader_diff s on s.row_no = p.row_no
        where p.kind in ('update', 'rekey', 'revive')`,
     ).execute(),
       tx.unsafe(
-      `update backoffice.customers c
+      `update crm_sync.customers c
        set ${SET_CONTENT}, customer_key = s.customer_key, phone_normalized = s.phone_normalized, row_hash = ${contentHash("s")},
            deleted_at = null, batch_id = ${run}, update_time = now(), updated_at = now()
        from loader_plan p join loader_diff s on s.row_no = p.row_no
@@ -33,7 +33,7 @@ export function applyPlan(tx: Sql, runId: string): Promise<unknown> {
     ).execute(),
       tx.unsafe(
       `with inserted as (
-         insert into backoffice.customers
+         insert into crm_sync.customers
            (${CONTENT_COLUMNS.join(", ")}, customer_key, phone_normalized, row_hash, first_seen_run, batch_id, update_time)
          select ${contentColumns("s")}, s.customer_key, s.phone_normalized, ${contentHash("s")}, ${run}, ${run}, now()
          from loader_plan p join loader_diff s on s.row_no = p.row_no
@@ -46,7 +46,7 @@ export function applyPlan(tx: Sql, runId: string): Promise<unknown> {
     ).execute(),
       tx.unsafe(
       `with deleted as (
-         update backoffice.customers c
+         update crm_sync.customers c
          set deleted_at = now(), batch_id = ${run}, update_time = now(), updated_at = now()
          from loader_plan p
          where p.kind = 'soft_delete' and p.customer_id = c.id

@@ -1,6 +1,7 @@
 import type { Sql } from "postgres";
 import { LISTED_REJECTS, type ReasonCount, type RejectReport } from "../domain/reject-reason.ts";
 import { contentDiffers } from "./customer-content.ts";
+import { MATCH_OLD_SCRIPT_ROWS } from "./old-script-rows.ts";
 
 /**
  * Builds `loader_plan`: one row per change the load would make, computed set-based from the
@@ -32,11 +33,12 @@ const BUILD_PLAN = `
       from loader_staging
       where rejected or customer_key in (select customer_key from loader_staging where key_may_repeat)) candidate
     where rejected or copies > 1;
+  ${MATCH_OLD_SCRIPT_ROWS}
   create temp table loader_diff on commit drop as
     select s.*, c.id as customer_id, c.customer_key as old_key, c.customer_name as old_name, c.date_joined as old_joined,
            case when s.row_no is null then 'gone' when c.id is null then 'new' when c.deleted_at is null then 'update' else 'revive' end as kind
     from loader_staging s
-    full join backoffice.customers c on c.customer_key = s.customer_key
+    full join crm_sync.customers c on c.customer_key = s.customer_key
     where case when s.row_no is null then c.deleted_at is null
                when c.id is null then true
                else c.deleted_at is not null or ${contentDiffers("c", "s")} end;
@@ -82,7 +84,7 @@ const PLAN_TOTALS = `
     (select count(*) from loader_rejected)::integer as rejected,
     (select count(*) from loader_rejected where not invalid and customer_key not like 'name:%')::integer as "duplicateNumbers",
     (select count(*) from loader_rejected where not invalid and customer_key like 'name:%')::integer as "duplicateNames",
-    (select count(*) from backoffice.customers where deleted_at is null)::integer as "activeBefore",
+    (select count(*) from crm_sync.customers where deleted_at is null)::integer as "activeBefore",
     (count(*) filter (where kind = 'insert'))::integer as inserted,
     (count(*) filter (where kind in ('update', 'rekey')))::integer as updated,
     (count(*) filter (where kind = 'revive'))::integer as revived,
@@ -127,7 +129,7 @@ export async function samplePlan(tx: Sql, perKind: number): Promise<PlanSampleEn
              row_number() over (partition by p.kind order by p.row_no nulls last, c.customer_key) as n
       from loader_plan p
       left join loader_diff s on s.row_no = p.row_no
-      left join backoffice.customers c on c.id = p.customer_id
+      left join crm_sync.customers c on c.id = p.customer_id
     ) ranked
     where n <= ${perKind}
     order by kind, "rowNo" nulls last`;

@@ -77,7 +77,7 @@ export async function loadBytes(
  * the same and no row was even rewritten with the same values.
  */
 export async function dumpCustomers(db: Database): Promise<string> {
-  const rows = await db.sql`select xmin::text as xmin, to_jsonb(c)::text as row from backoffice.customers c order by id`;
+  const rows = await db.sql`select xmin::text as xmin, to_jsonb(c)::text as row from crm_sync.customers c order by id`;
   return JSON.stringify(rows);
 }
 
@@ -97,7 +97,7 @@ export async function customers(db: Database): Promise<CustomerView[]> {
   return await db.sql<CustomerView[]>`
     select id::text, customer_name, contact_number, customer_key, phone_normalized, deleted_at, batch_id,
            available_point::text, date_joined::text
-    from backoffice.customers order by customer_name, customer_key`;
+    from crm_sync.customers order by customer_name, customer_key`;
 }
 
 export async function changeCount(db: Database): Promise<number> {
@@ -107,6 +107,6 @@ export async function changeCount(db: Database): Promise<number> {
 
 /** Each customer's row_hash by customer key. */
 export async function rowHashes(db: Database): Promise<Map<string, string>> {
-  const rows = await db.sql<Array<{ customer_key: string; row_hash: string }>>`select customer_key, row_hash from backoffice.customers`;
+  const rows = await db.sql<Array<{ customer_key: string; row_hash: string }>>`select customer_key, row_hash from crm_sync.customers`;
   return new Map(rows.map((row) => [row.customer_key, row.row_hash]));
 }

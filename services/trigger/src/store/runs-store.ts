@@ -111,7 +111,7 @@ export function createRunStore(db: Database): RunStore {
         const [success] = await sql<{ at: Date | null }[]>`
           select max(finished_at) as at from crm_sync.runs where status = 'succeeded'`;
         const [customers] = await sql<{ count: string }[]>`
-          select count(*) as count from backoffice.customers where deleted_at is null`;
+          select count(*) as count from crm_sync.customers where deleted_at is null`;
         return { lastSuccessAt: success?.at ?? null, customerCount: Number(customers?.count ?? 0) };
       }),
   };
