@@ -18,7 +18,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("the staleness check 
     h = await startHarness({ databaseUrl: database.url, staleCheckIntervalMs: null });
     server = await listen(h.notifier.app, 0);
     await h.db.sql`insert into crm_sync.runs (id, trigger, status, stage, finished_at)
-      values ('run-two-days-ago', 'schedule', 'succeeded', 'committing', ${new Date(h.clock.now.getTime() - 48 * 3_600_000)})`;
+      values ('run-last-good', 'schedule', 'succeeded', 'committing', ${new Date(h.clock.now.getTime() - 3_600_000)})`;
   });
   afterAll(async () => {
     await server?.close();
@@ -37,12 +37,16 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("the staleness check 
   });
 
   it("sends the stale email exactly once when Scheduler's calls overlap, and not again on the next call", async () => {
+    // A fresh check first, so the staleness state row exists and the overlapping calls below race
+    // on it (the very first check is serialized by the row's insert alone).
+    expect(await (await post(`Bearer ${schedulerToken()}`)).json()).toMatchObject({ stale: false, alert: null });
+    await h.db.sql`update crm_sync.runs set finished_at = ${new Date(h.clock.now.getTime() - 48 * 3_600_000)} where id = 'run-last-good'`;
     // Open the pool first, so the calls really race instead of queueing on one fresh connection.
     await Promise.all(Array.from({ length: 4 }, () => h.db.sql`select pg_sleep(0.05)`));
     const calls = await Promise.all(Array.from({ length: 4 }, () => post(`Bearer ${schedulerToken()}`)));
     expect(calls.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     const bodies = (await Promise.all(calls.map((r) => r.json()))) as Array<{ stale: boolean; alert: string | null; lastSuccessRunId: string }>;
-    expect(bodies.every((b) => b.stale && b.lastSuccessRunId === "run-two-days-ago")).toBe(true);
+    expect(bodies.every((b) => b.stale && b.lastSuccessRunId === "run-last-good")).toBe(true);
     expect(bodies.filter((b) => b.alert === "stale")).toHaveLength(1);
     await waitFor(() => h.sink.received.length >= 1, { what: "the stale email" });
 
