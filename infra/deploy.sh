@@ -46,9 +46,8 @@ ensure_subscription() { # name, topic, settings...
 }
 
 # A secret's value comes from the variable of the same name when set (a new version only when it
-# changed); an existing secret keeps its value; "generate" fills a new one with random bytes.
-# Values are piped to gcloud and never echoed.
-ensure_secret() { # name [generate]
+# changed); an existing secret keeps its value. Values are piped to gcloud and never echoed.
+ensure_secret() { # name
   local name=$1 value=${!1:-}
   quiet gcloud secrets describe "$name" || gcloud secrets create "$name" --replication-policy=automatic
   if [[ -n "$value" ]]; then
@@ -56,8 +55,7 @@ ensure_secret() { # name [generate]
       printf '%s' "$value" | gcloud secrets versions add "$name" --data-file=-
     fi
   elif ! quiet gcloud secrets versions describe latest --secret="$name"; then
-    [[ "${2:-}" == generate ]] || die "secret $name has no value yet: run once with $name set in the environment"
-    head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' | gcloud secrets versions add "$name" --data-file=-
+    die "secret $name has no value yet: run once with $name set in the environment"
   fi
 }
 
@@ -68,6 +66,7 @@ REGISTRY="${REGION}-docker.pkg.dev/${PROJECT}/crm-sync"
 PUBSUB_AGENT="serviceAccount:service-${PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com"
 SCHEDULER_AGENT="serviceAccount:service-${PROJECT_NUMBER}@gcp-sa-cloudscheduler.iam.gserviceaccount.com"
 PUSH_SA="crm-sync-pubsub-push@${PROJECT}.iam.gserviceaccount.com"
+SCHEDULER_SA="crm-sync-scheduler@${PROJECT}.iam.gserviceaccount.com"
 SCRAPER_SA="crm-sync-scraper@${PROJECT}.iam.gserviceaccount.com"
 LOADER_SA="crm-sync-loader@${PROJECT}.iam.gserviceaccount.com"
 TRIGGER_SA="crm-sync-trigger@${PROJECT}.iam.gserviceaccount.com"
@@ -109,6 +108,11 @@ ensure_service_account crm-sync-pubsub-push "crm-sync Pub/Sub push invoker"
 bind gcloud iam service-accounts add-iam-policy-binding "${PUSH_SA}" \
   --member="${PUBSUB_AGENT}" \
   --role=roles/iam.serviceAccountTokenCreator
+ensure_service_account crm-sync-scheduler "crm-sync Cloud Scheduler invoker"
+# Scheduler mints its HTTP jobs' OIDC tokens as the scheduler account.
+bind gcloud iam service-accounts add-iam-policy-binding "${SCHEDULER_SA}" \
+  --member="${SCHEDULER_AGENT}" \
+  --role=roles/iam.serviceAccountTokenCreator
 
 log "Secrets"
 ensure_secret QASHIER_PASSWORD
@@ -116,7 +120,6 @@ ensure_secret DATABASE_URL
 ensure_secret SMTP_URL
 ensure_secret API_TOKENS
 ensure_secret API_APPROVER_TOKENS
-ensure_secret NOTIFIER_TOKEN generate
 bind gcloud secrets add-iam-policy-binding QASHIER_PASSWORD \
   --member="serviceAccount:${SCRAPER_SA}" \
   --role=roles/secretmanager.secretAccessor
@@ -136,9 +139,6 @@ bind gcloud secrets add-iam-policy-binding DATABASE_URL \
   --member="serviceAccount:${NOTIFIER_SA}" \
   --role=roles/secretmanager.secretAccessor
 bind gcloud secrets add-iam-policy-binding SMTP_URL \
-  --member="serviceAccount:${NOTIFIER_SA}" \
-  --role=roles/secretmanager.secretAccessor
-bind gcloud secrets add-iam-policy-binding NOTIFIER_TOKEN \
   --member="serviceAccount:${NOTIFIER_SA}" \
   --role=roles/secretmanager.secretAccessor
 
@@ -284,12 +284,20 @@ gcloud run deploy crm-sync-trigger \
       "PUBSUB_PUSH_SERVICE_ACCOUNT=${PUSH_SA}" \
       "MAX_DELIVERY_ATTEMPTS=5" \
       "MIGRATE_ON_START=true" \
-      "BLOB_URL=gs://${EXPORTS_BUCKET}")" \
+      "BLOB_URL=gs://${EXPORTS_BUCKET}" \
+      "SWEEP_INTERVAL=off" \
+      "SCHEDULER_AUDIENCE=${TRIGGER_URL}" \
+      "SCHEDULER_SERVICE_ACCOUNT=${SCHEDULER_SA}")" \
   --set-secrets="DATABASE_URL=DATABASE_URL:latest,API_TOKENS=API_TOKENS:latest,API_APPROVER_TOKENS=API_APPROVER_TOKENS:latest"
 # Pub/Sub pushes as the push account, which Cloud Run's IAM check must let in.
 bind gcloud run services add-iam-policy-binding crm-sync-trigger \
   --region="${REGION}" \
   --member="serviceAccount:${PUSH_SA}" \
+  --role=roles/run.invoker
+# Cloud Scheduler calls its timer route as the scheduler account.
+bind gcloud run services add-iam-policy-binding crm-sync-trigger \
+  --region="${REGION}" \
+  --member="serviceAccount:${SCHEDULER_SA}" \
   --role=roles/run.invoker
 
 log "Cloud Run: crm-sync-notifier"
@@ -297,7 +305,7 @@ gcloud run deploy crm-sync-notifier \
   --region="${REGION}" \
   --image="${REGISTRY}/notifier:${IMAGE_TAG}" \
   --service-account="${NOTIFIER_SA}" \
-  --allow-unauthenticated \
+  --no-allow-unauthenticated \
   --port=8080 \
   --memory=512Mi \
   --cpu=1 \
@@ -315,12 +323,20 @@ gcloud run deploy crm-sync-notifier \
       "ALERT_TO=${ALERT_TO}" \
       "ALERT_FROM=${ALERT_FROM}" \
       "DASHBOARD_URL=${TRIGGER_URL}/" \
-      "TRACE_URL_TEMPLATE=https://console.cloud.google.com/traces/list?project=${PROJECT}&tid={traceId}")" \
-  --set-secrets="DATABASE_URL=DATABASE_URL:latest,SMTP_URL=SMTP_URL:latest,NOTIFIER_TOKEN=NOTIFIER_TOKEN:latest"
+      "TRACE_URL_TEMPLATE=https://console.cloud.google.com/traces/list?project=${PROJECT}&tid={traceId}" \
+      "STALE_CHECK_INTERVAL=off" \
+      "SCHEDULER_AUDIENCE=${NOTIFIER_URL}" \
+      "SCHEDULER_SERVICE_ACCOUNT=${SCHEDULER_SA}")" \
+  --set-secrets="DATABASE_URL=DATABASE_URL:latest,SMTP_URL=SMTP_URL:latest"
 # Pub/Sub pushes as the push account, which Cloud Run's IAM check must let in.
 bind gcloud run services add-iam-policy-binding crm-sync-notifier \
   --region="${REGION}" \
   --member="serviceAccount:${PUSH_SA}" \
+  --role=roles/run.invoker
+# Cloud Scheduler calls its timer route as the scheduler account.
+bind gcloud run services add-iam-policy-binding crm-sync-notifier \
+  --region="${REGION}" \
+  --member="serviceAccount:${SCHEDULER_SA}" \
   --role=roles/run.invoker
 
 log "Pub/Sub push subscriptions"
@@ -463,7 +479,28 @@ else
     --topic=sync-requested \
     --message-body='{"trigger":"schedule"}'
 fi
-bearer_token="$(gcloud secrets versions access latest --secret=NOTIFIER_TOKEN)"
+if quiet gcloud scheduler jobs describe crm-sync-stage-timeout-sweep --location="${REGION}"; then
+  gcloud scheduler jobs update http crm-sync-stage-timeout-sweep \
+    --location="${REGION}" \
+    --schedule='*/5 * * * *' \
+    --time-zone='Asia/Bangkok' \
+    --description='Fail runs stuck in one stage past its deadline (crm-sync trigger)' \
+    --uri="${TRIGGER_URL}/v1/sweep-stage-timeouts" \
+    --http-method=post \
+    --oidc-service-account-email="${SCHEDULER_SA}" \
+    --oidc-token-audience="${TRIGGER_URL}" \
+    --clear-headers
+else
+  gcloud scheduler jobs create http crm-sync-stage-timeout-sweep \
+    --location="${REGION}" \
+    --schedule='*/5 * * * *' \
+    --time-zone='Asia/Bangkok' \
+    --description='Fail runs stuck in one stage past its deadline (crm-sync trigger)' \
+    --uri="${TRIGGER_URL}/v1/sweep-stage-timeouts" \
+    --http-method=post \
+    --oidc-service-account-email="${SCHEDULER_SA}" \
+    --oidc-token-audience="${TRIGGER_URL}"
+fi
 if quiet gcloud scheduler jobs describe crm-sync-staleness-check --location="${REGION}"; then
   gcloud scheduler jobs update http crm-sync-staleness-check \
     --location="${REGION}" \
@@ -472,7 +509,9 @@ if quiet gcloud scheduler jobs describe crm-sync-staleness-check --location="${R
     --description='Alert when the customer data is stale (crm-sync notifier)' \
     --uri="${NOTIFIER_URL}/v1/staleness-check" \
     --http-method=post \
-    --update-headers="Authorization=Bearer ${bearer_token}"
+    --oidc-service-account-email="${SCHEDULER_SA}" \
+    --oidc-token-audience="${NOTIFIER_URL}" \
+    --clear-headers
 else
   gcloud scheduler jobs create http crm-sync-staleness-check \
     --location="${REGION}" \
@@ -481,8 +520,8 @@ else
     --description='Alert when the customer data is stale (crm-sync notifier)' \
     --uri="${NOTIFIER_URL}/v1/staleness-check" \
     --http-method=post \
-    --headers="Authorization=Bearer ${bearer_token}"
+    --oidc-service-account-email="${SCHEDULER_SA}" \
+    --oidc-token-audience="${NOTIFIER_URL}"
 fi
-unset bearer_token
 
 log "Done. Dashboard: ${TRIGGER_URL}"

@@ -8,11 +8,8 @@ import { MAX_DELIVERY_ATTEMPTS, SERVICES } from "./topology.ts";
  */
 
 /** Secret Manager secrets; each is mounted as the environment variable of the same name. */
-export const SECRETS = ["QASHIER_PASSWORD", "DATABASE_URL", "SMTP_URL", "API_TOKENS", "API_APPROVER_TOKENS", "NOTIFIER_TOKEN"] as const;
+export const SECRETS = ["QASHIER_PASSWORD", "DATABASE_URL", "SMTP_URL", "API_TOKENS", "API_APPROVER_TOKENS"] as const;
 export type SecretName = (typeof SECRETS)[number];
-
-/** Secrets the script fills with a random value when they have none (nobody needs to know them). */
-export const GENERATED_SECRETS: readonly SecretName[] = ["NOTIFIER_TOKEN"];
 
 export type BucketRole = "roles/storage.objectAdmin" | "roles/storage.objectViewer";
 
@@ -23,10 +20,10 @@ export interface CloudService {
   dockerfile: string;
   buildArgs: Readonly<Record<string, string>>;
   /**
-   * Reachable without a Google identity. Only where the app itself authenticates every route:
-   * the trigger serves the dashboard and API (API_TOKENS, API_APPROVER_TOKENS), the notifier's Scheduler endpoint
-   * checks NOTIFIER_TOKEN (Scheduler's OIDC token would take the Authorization header it needs)
-   * and its push routes check Pub/Sub's OIDC token.
+   * Reachable without a Google identity. Only where the app itself authenticates every route and
+   * callers without one need it: the trigger serves the dashboard and API (API_TOKENS,
+   * API_APPROVER_TOKENS). Everything else is called by Google (Pub/Sub push, Cloud Scheduler) with
+   * an OIDC token that Cloud Run's IAM check and then the app verify.
    */
   public: boolean;
   /** Topics it publishes to (granted roles/pubsub.publisher on each). */
@@ -52,6 +49,19 @@ function pushEnv(service: ServiceName): Record<string, string> {
     PUBSUB_PUSH_AUDIENCE: shellVar(urlVar(service)),
     PUBSUB_PUSH_SERVICE_ACCOUNT: shellVar("PUSH_SA"),
     MAX_DELIVERY_ATTEMPTS: String(MAX_DELIVERY_ATTEMPTS),
+  };
+}
+
+/**
+ * A service whose in-process timer Cloud Run cannot keep running (no CPU between requests, scale
+ * to zero): the timer is off and Cloud Scheduler calls its route (see scheduler-jobs.ts) with an
+ * ID token for the service URL, signed as the scheduler account.
+ */
+function scheduledEnv(service: ServiceName, timer: "SWEEP_INTERVAL" | "STALE_CHECK_INTERVAL"): Record<string, string> {
+  return {
+    [timer]: "off",
+    SCHEDULER_AUDIENCE: shellVar(urlVar(service)),
+    SCHEDULER_SERVICE_ACCOUNT: shellVar("SCHEDULER_SA"),
   };
 }
 
@@ -101,15 +111,17 @@ const CLOUD_SERVICES_BY_NAME: Readonly<Record<ServiceName, Omit<CloudService, "s
       ...pushEnv("trigger"),
       MIGRATE_ON_START: "true",
       BLOB_URL: `gs://${shellVar("EXPORTS_BUCKET")}`,
+      ...scheduledEnv("trigger", "SWEEP_INTERVAL"),
     },
     // The dashboard's live status is a server-sent event stream: allow long requests.
     runFlags: ["--memory=512Mi", "--cpu=1", "--timeout=3600", "--max-instances=2"],
   },
   notifier: {
     ...nodeImage("notifier"),
-    public: true,
+    // Only Google calls it: Pub/Sub pushes and Cloud Scheduler's staleness check, both with OIDC.
+    public: false,
     publishes: [],
-    secrets: ["DATABASE_URL", "SMTP_URL", "NOTIFIER_TOKEN"],
+    secrets: ["DATABASE_URL", "SMTP_URL"],
     env: {
       ...pushEnv("notifier"),
       MIGRATE_ON_START: "true",
@@ -117,6 +129,7 @@ const CLOUD_SERVICES_BY_NAME: Readonly<Record<ServiceName, Omit<CloudService, "s
       ALERT_FROM: shellVar("ALERT_FROM"),
       DASHBOARD_URL: `${shellVar(urlVar("trigger"))}/`,
       TRACE_URL_TEMPLATE: `https://console.cloud.google.com/traces/list?project=${shellVar("PROJECT")}&tid={traceId}`,
+      ...scheduledEnv("notifier", "STALE_CHECK_INTERVAL"),
     },
     // Alert state changes are decided in the database, but one instance keeps emails in order.
     runFlags: ["--memory=512Mi", "--cpu=1", "--timeout=300", "--max-instances=1"],
@@ -131,3 +144,6 @@ export const CLOUD_SERVICES: readonly CloudService[] = SERVICES.map((service) =>
 
 /** The push invoker: Pub/Sub signs push requests as this account; it may invoke every push target. */
 export const PUSH_SERVICE_ACCOUNT_ID = "crm-sync-pubsub-push";
+
+/** Cloud Scheduler's HTTP jobs sign their OIDC tokens as this account; it may invoke only the jobs' services. */
+export const SCHEDULER_SERVICE_ACCOUNT_ID = "crm-sync-scheduler";

@@ -1,6 +1,7 @@
 import type { ServiceName } from "@crm-sync/bus";
 import { SyncRequestedData, TOPICS } from "@crm-sync/contracts";
-import type { SecretName } from "./cloud-services.ts";
+import { STALENESS_CHECK_PATH } from "../../services/notifier/src/handlers/staleness-check.ts";
+import { SWEEP_PATH } from "../../services/trigger/src/handlers/sweep-route.ts";
 import { TIME_ZONE } from "./settings.ts";
 
 export interface PubSubJob {
@@ -17,10 +18,9 @@ export interface HttpJob {
   description: string;
   schedule: string;
   timeZone: string;
+  /** POSTed at `<service URL><path>` with an OIDC token for the service URL, signed as the scheduler account. */
   service: ServiceName;
   path: string;
-  /** Sent as `Authorization: Bearer <secret>`. */
-  bearerSecret: SecretName;
 }
 
 /**
@@ -38,15 +38,27 @@ export const DAILY_SYNC_JOB: PubSubJob = {
 };
 
 /**
- * Cloud Run only runs code while it serves a request, so the notifier's in-process staleness
- * timer cannot be relied on there; Scheduler calls the same check over HTTP.
+ * Cloud Run only runs code while it serves a request, so the services' in-process timers are off
+ * there (SWEEP_INTERVAL, STALE_CHECK_INTERVAL = off) and Scheduler calls the same work over HTTP.
+ * Both routes are idempotent and safe to overlap (Scheduler may retry a slow call).
  */
+export const STAGE_TIMEOUT_SWEEP_JOB: HttpJob = {
+  name: "crm-sync-stage-timeout-sweep",
+  description: "Fail runs stuck in one stage past its deadline (crm-sync trigger)",
+  // Stage deadlines are 10 to 20 minutes: a stuck run is failed at most 5 minutes late.
+  schedule: "*/5 * * * *",
+  timeZone: TIME_ZONE,
+  service: "trigger",
+  path: SWEEP_PATH,
+};
+
 export const STALENESS_CHECK_JOB: HttpJob = {
   name: "crm-sync-staleness-check",
   description: "Alert when the customer data is stale (crm-sync notifier)",
   schedule: "*/30 * * * *",
   timeZone: TIME_ZONE,
   service: "notifier",
-  path: "/v1/staleness-check",
-  bearerSecret: "NOTIFIER_TOKEN",
+  path: STALENESS_CHECK_PATH,
 };
+
+export const HTTP_JOBS: readonly HttpJob[] = [STAGE_TIMEOUT_SWEEP_JOB, STALENESS_CHECK_JOB];

@@ -1,5 +1,6 @@
 import { envKeys } from "../model/env-keys.ts";
 import { CLOUD_SERVICES, serviceAccountVar, shellVar, type CloudService } from "../model/cloud-services.ts";
+import { HTTP_JOBS } from "../model/scheduler-jobs.ts";
 import { SERVICE_ENV_SCHEMAS } from "../model/service-envs.ts";
 import { command, doubleQuoted } from "./shell.ts";
 
@@ -52,6 +53,12 @@ function renderDeploy(service: CloudService): string {
     command(`gcloud run deploy ${service.runName}`, flags),
     "# Pub/Sub pushes as the push account, which Cloud Run's IAM check must let in.",
     command(`bind gcloud run services add-iam-policy-binding ${service.runName}`, ['--region="${REGION}"', '--member="serviceAccount:${PUSH_SA}"', "--role=roles/run.invoker"]),
+    ...(HTTP_JOBS.some((job) => job.service === service.service)
+      ? [
+          "# Cloud Scheduler calls its timer route as the scheduler account.",
+          command(`bind gcloud run services add-iam-policy-binding ${service.runName}`, ['--region="${REGION}"', '--member="serviceAccount:${SCHEDULER_SA}"', "--role=roles/run.invoker"]),
+        ]
+      : []),
   ].join("\n");
 }
 

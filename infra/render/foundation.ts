@@ -1,4 +1,4 @@
-import { CLOUD_SERVICES, GENERATED_SECRETS, PUSH_SERVICE_ACCOUNT_ID, SECRETS, serviceAccountVar, shellVar } from "../model/cloud-services.ts";
+import { CLOUD_SERVICES, PUSH_SERVICE_ACCOUNT_ID, SCHEDULER_SERVICE_ACCOUNT_ID, SECRETS, serviceAccountVar, shellVar } from "../model/cloud-services.ts";
 import { command, doubleQuoted } from "./shell.ts";
 
 const APIS = [
@@ -40,10 +40,13 @@ export function renderFoundation(): string {
     `ensure_service_account ${PUSH_SERVICE_ACCOUNT_ID} "crm-sync Pub/Sub push invoker"`,
     "# Pub/Sub mints the push OIDC tokens as the push account.",
     command('bind gcloud iam service-accounts add-iam-policy-binding "${PUSH_SA}"', ['--member="${PUBSUB_AGENT}"', "--role=roles/iam.serviceAccountTokenCreator"]),
+    `ensure_service_account ${SCHEDULER_SERVICE_ACCOUNT_ID} "crm-sync Cloud Scheduler invoker"`,
+    "# Scheduler mints its HTTP jobs' OIDC tokens as the scheduler account.",
+    command('bind gcloud iam service-accounts add-iam-policy-binding "${SCHEDULER_SA}"', ['--member="${SCHEDULER_AGENT}"', "--role=roles/iam.serviceAccountTokenCreator"]),
   );
 
   out.push("", 'log "Secrets"');
-  for (const secret of SECRETS) out.push(`ensure_secret ${secret}${GENERATED_SECRETS.includes(secret) ? " generate" : ""}`);
+  for (const secret of SECRETS) out.push(`ensure_secret ${secret}`);
   for (const service of CLOUD_SERVICES) {
     for (const secret of service.secrets) {
       out.push(command(`bind gcloud secrets add-iam-policy-binding ${secret}`, [`--member=${member(service)}`, "--role=roles/secretmanager.secretAccessor"]));

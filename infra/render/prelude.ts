@@ -1,4 +1,4 @@
-import { CLOUD_SERVICES, PUSH_SERVICE_ACCOUNT_ID, serviceAccountVar, urlVar } from "../model/cloud-services.ts";
+import { CLOUD_SERVICES, PUSH_SERVICE_ACCOUNT_ID, SCHEDULER_SERVICE_ACCOUNT_ID, serviceAccountVar, urlVar } from "../model/cloud-services.ts";
 import { SETTINGS } from "../model/settings.ts";
 
 const HEADER = `#!/usr/bin/env bash
@@ -39,9 +39,8 @@ ensure_subscription() { # name, topic, settings...
 }
 
 # A secret's value comes from the variable of the same name when set (a new version only when it
-# changed); an existing secret keeps its value; "generate" fills a new one with random bytes.
-# Values are piped to gcloud and never echoed.
-ensure_secret() { # name [generate]
+# changed); an existing secret keeps its value. Values are piped to gcloud and never echoed.
+ensure_secret() { # name
   local name=$1 value=\${!1:-}
   quiet gcloud secrets describe "$name" || gcloud secrets create "$name" --replication-policy=automatic
   if [[ -n "$value" ]]; then
@@ -49,8 +48,7 @@ ensure_secret() { # name [generate]
       printf '%s' "$value" | gcloud secrets versions add "$name" --data-file=-
     fi
   elif ! quiet gcloud secrets versions describe latest --secret="$name"; then
-    [[ "\${2:-}" == generate ]] || die "secret $name has no value yet: run once with $name set in the environment"
-    head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' | gcloud secrets versions add "$name" --data-file=-
+    die "secret $name has no value yet: run once with $name set in the environment"
   fi
 }`;
 
@@ -77,6 +75,7 @@ function derivedBlock(): string {
     'PUBSUB_AGENT="serviceAccount:service-${PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com"',
     'SCHEDULER_AGENT="serviceAccount:service-${PROJECT_NUMBER}@gcp-sa-cloudscheduler.iam.gserviceaccount.com"',
     `PUSH_SA="${PUSH_SERVICE_ACCOUNT_ID}@\${PROJECT}.iam.gserviceaccount.com"`,
+    `SCHEDULER_SA="${SCHEDULER_SERVICE_ACCOUNT_ID}@\${PROJECT}.iam.gserviceaccount.com"`,
   ];
   for (const service of CLOUD_SERVICES) {
     lines.push(`${serviceAccountVar(service.service)}="${service.runName}@\${PROJECT}.iam.gserviceaccount.com"`);

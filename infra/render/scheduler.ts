@@ -1,5 +1,5 @@
 import { urlVar, shellVar } from "../model/cloud-services.ts";
-import { DAILY_SYNC_JOB, STALENESS_CHECK_JOB, type HttpJob, type PubSubJob } from "../model/scheduler-jobs.ts";
+import { DAILY_SYNC_JOB, HTTP_JOBS, type HttpJob, type PubSubJob } from "../model/scheduler-jobs.ts";
 import { command, doubleQuoted, singleQuoted } from "./shell.ts";
 
 /** `update` when the job exists, else `create`; the two differ only in how headers are passed. */
@@ -29,22 +29,20 @@ function renderPubSubJob(job: PubSubJob): string {
 }
 
 function renderHttpJob(job: HttpJob): string {
-  // Read into a shell variable only for the gcloud call; never echoed.
-  const header = '"Authorization=Bearer ${bearer_token}"';
-  return [
-    `bearer_token="$(gcloud secrets versions access latest --secret=${job.bearerSecret})"`,
-    createOrUpdate(
-      "http",
-      job.name,
-      [...common(job), `--uri=${doubleQuoted(`${shellVar(urlVar(job.service))}${job.path}`)}`, "--http-method=post"],
-      [`--headers=${header}`],
-      [`--update-headers=${header}`],
-    ),
-    "unset bearer_token",
-  ].join("\n");
+  const url = shellVar(urlVar(job.service));
+  const flags = [
+    ...common(job),
+    `--uri=${doubleQuoted(`${url}${job.path}`)}`,
+    "--http-method=post",
+    // A Google-signed ID token for the service URL: Cloud Run's IAM check and the app both verify it.
+    '--oidc-service-account-email="${SCHEDULER_SA}"',
+    `--oidc-token-audience=${doubleQuoted(url)}`,
+  ];
+  // Jobs made by earlier versions of this script sent a static bearer token in a header: drop it.
+  return createOrUpdate("http", job.name, flags, [], ["--clear-headers"]);
 }
 
-/** The daily sync and the notifier's staleness check. */
+/** The daily sync, then the jobs standing in for the services' in-process timers. */
 export function renderScheduler(): string {
-  return ['log "Cloud Scheduler"', renderPubSubJob(DAILY_SYNC_JOB), renderHttpJob(STALENESS_CHECK_JOB)].join("\n");
+  return ['log "Cloud Scheduler"', renderPubSubJob(DAILY_SYNC_JOB), ...HTTP_JOBS.map(renderHttpJob)].join("\n");
 }

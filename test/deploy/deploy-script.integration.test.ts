@@ -37,6 +37,7 @@ const SECRET_VALUES = {
 const runUrl = (service: ServiceName) => `https://crm-sync-${service}-${FAKE_PROJECT_NUMBER}.${REGION}.run.app`;
 const serviceAccount = (id: string) => `${id}@${PROJECT}.iam.gserviceaccount.com`;
 const PUSH_SA = serviceAccount("crm-sync-pubsub-push");
+const SCHEDULER_SA = serviceAccount("crm-sync-scheduler");
 
 /** `--set-env-vars=^|^A=1|B=2` → { A: "1", B: "2" }. */
 function envVars(call: GcloudCall): Record<string, string> {
@@ -111,13 +112,9 @@ describe("infra/deploy.sh", () => {
     });
 
     it("never prints or passes a secret value as an argument", () => {
-      const generated = callsOf(first.calls, "secrets", "versions", "add").find((c) => c.args.includes("NOTIFIER_TOKEN"))?.stdin ?? "";
-      expect(generated).toMatch(/^[0-9a-f]{64}$/);
-      for (const value of [...Object.values(SECRET_VALUES), generated]) {
+      for (const value of Object.values(SECRET_VALUES)) {
         expect(first.output + second.output).not.toContain(value);
-        const asArgument = [...first.calls, ...second.calls].filter((c) => c.args.some((a) => a.includes(value)));
-        // The one exception is by design: Scheduler must send the staleness token as a header.
-        expect(asArgument.every((c) => c.args.slice(0, 3).join(" ") === "scheduler jobs create" || c.args.slice(0, 3).join(" ") === "scheduler jobs update")).toBe(true);
+        expect([...first.calls, ...second.calls].filter((c) => c.args.some((a) => a.includes(value)))).toEqual([]);
       }
     });
 
@@ -226,17 +223,64 @@ describe("infra/deploy.sh", () => {
       }
     });
 
-    it("lets the push account invoke every service it pushes to, and keeps scraper and loader private", () => {
+    it("lets the push account invoke every service it pushes to, and keeps all but the trigger (dashboard, API) private", () => {
       for (const service of CLOUD_SERVICES) {
-        const invoker = callsOf(first.calls, "run", "services", "add-iam-policy-binding", service.runName).find((c) => flagValue(c, "role") === "roles/run.invoker");
-        expect(flagValue(invoker ?? { args: [] }, "member"), service.runName).toBe(`serviceAccount:${PUSH_SA}`);
+        const invokers = callsOf(first.calls, "run", "services", "add-iam-policy-binding", service.runName).filter((c) => flagValue(c, "role") === "roles/run.invoker");
+        expect(invokers.map((c) => flagValue(c, "member")), service.runName).toContain(`serviceAccount:${PUSH_SA}`);
       }
-      for (const name of ["scraper", "loader"]) {
-        expect(callsOf(first.calls, "run", "deploy", `crm-sync-${name}`)[0]?.args).toContain("--no-allow-unauthenticated");
-      }
+      const access = Object.fromEntries(
+        SERVICES.map((name) => {
+          const args = callsOf(first.calls, "run", "deploy", `crm-sync-${name}`)[0]?.args ?? [];
+          return [name, args.filter((a) => a === "--allow-unauthenticated" || a === "--no-allow-unauthenticated")];
+        }),
+      );
+      expect(access).toEqual({
+        scraper: ["--no-allow-unauthenticated"],
+        loader: ["--no-allow-unauthenticated"],
+        trigger: ["--allow-unauthenticated"],
+        notifier: ["--no-allow-unauthenticated"],
+      });
     });
 
-    it("schedules the daily sync with the bare body at 02:00 Asia/Bangkok, and the staleness check with its token", () => {
+    it("drives the trigger's sweep and the notifier's staleness check from Scheduler with OIDC, timers off", () => {
+      const jobs = { trigger: "crm-sync-stage-timeout-sweep", notifier: "crm-sync-staleness-check" } as const;
+      const paths = { trigger: "/v1/sweep-stage-timeouts", notifier: "/v1/staleness-check" } as const;
+      const timers = { trigger: "SWEEP_INTERVAL", notifier: "STALE_CHECK_INTERVAL" } as const;
+      for (const service of ["trigger", "notifier"] as const) {
+        const created = callsOf(first.calls, "scheduler", "jobs", "create", "http", jobs[service]);
+        expect(created, jobs[service]).toHaveLength(1);
+        const job = created[0] ?? { args: [] };
+        expect(flagValue(job, "uri")).toBe(`${runUrl(service)}${paths[service]}`);
+        expect(flagValue(job, "http-method")).toBe("post");
+        expect(flagValue(job, "oidc-service-account-email")).toBe(SCHEDULER_SA);
+        expect(flagValue(job, "oidc-token-audience")).toBe(runUrl(service));
+        expect(job.args.some((a) => a.startsWith("--headers") || a.toLowerCase().includes("authorization"))).toBe(false);
+        // The service checks exactly that audience and account, and runs no timer of its own.
+        const env = envVars(callsOf(first.calls, "run", "deploy", `crm-sync-${service}`)[0] ?? { args: [] });
+        expect(env).toMatchObject({ SCHEDULER_AUDIENCE: runUrl(service), SCHEDULER_SERVICE_ACCOUNT: SCHEDULER_SA, [timers[service]]: "off" });
+        const parsed = parseEnv(SERVICE_ENV_SCHEMAS[service], { ...env, DATABASE_URL: "postgres://x", SMTP_URL: "smtp://mail.example.test:25", API_TOKENS: "t:0123456789abcdefghijklmnop" }) as Record<string, unknown>;
+        expect(parsed[timers[service]]).toBeNull();
+        // Cloud Run's IAM check lets the scheduler account in.
+        const invokers = callsOf(first.calls, "run", "services", "add-iam-policy-binding", `crm-sync-${service}`).map((c) => flagValue(c, "member"));
+        expect(invokers).toContain(`serviceAccount:${SCHEDULER_SA}`);
+        // A second run updates the job in place and drops any static header an older script set.
+        const updated = callsOf(second.calls, "scheduler", "jobs", "update", "http", jobs[service]);
+        expect(updated).toHaveLength(1);
+        expect(updated[0]?.args).toContain("--clear-headers");
+        expect(flagValue(updated[0] ?? { args: [] }, "oidc-service-account-email")).toBe(SCHEDULER_SA);
+      }
+      // The scheduler account may invoke those two services and nothing else; Scheduler's agent mints its tokens.
+      const schedulerInvokes = callsOf(first.calls, "run", "services", "add-iam-policy-binding")
+        .filter((c) => flagValue(c, "member") === `serviceAccount:${SCHEDULER_SA}`)
+        .map((c) => c.args[3]);
+      expect(schedulerInvokes.sort()).toEqual(["crm-sync-notifier", "crm-sync-trigger"]);
+      const tokenCreator = callsOf(first.calls, "iam", "service-accounts", "add-iam-policy-binding", SCHEDULER_SA)[0] ?? { args: [] };
+      expect(flagValue(tokenCreator, "member")).toBe(`serviceAccount:service-${FAKE_PROJECT_NUMBER}@gcp-sa-cloudscheduler.iam.gserviceaccount.com`);
+      expect(flagValue(tokenCreator, "role")).toBe("roles/iam.serviceAccountTokenCreator");
+      expect(callsOf(first.calls, "iam", "service-accounts", "create", "crm-sync-scheduler")).toHaveLength(1);
+    });
+
+    it("schedules the daily sync with the bare body at 02:00 Asia/Bangkok", () => {
       const daily = callsOf(first.calls, "scheduler", "jobs", "create", "pubsub", "crm-sync-daily")[0] ?? { args: [] };
       expect(flagValue(daily, "schedule")).toBe("0 2 * * *");
       expect(flagValue(daily, "time-zone")).toBe("Asia/Bangkok");
@@ -245,13 +289,6 @@ describe("infra/deploy.sh", () => {
       expect(body).toBe('{"trigger":"schedule"}');
       const parsed = parseSyncRequested(JSON.parse(body), { messageId: "1234567890", publishTime: new Date() });
       expect(parsed.ok && parsed.event.data.trigger).toBe("schedule");
-
-      const staleness = callsOf(first.calls, "scheduler", "jobs", "create", "http", "crm-sync-staleness-check")[0] ?? { args: [] };
-      expect(flagValue(staleness, "uri")).toBe(`${runUrl("notifier")}/v1/staleness-check`);
-      const token = callsOf(first.calls, "secrets", "versions", "add").find((c) => c.args.includes("NOTIFIER_TOKEN"))?.stdin;
-      expect(flagValue(staleness, "headers")).toBe(`Authorization=Bearer ${token}`);
-      expect(readFileSync(join(ROOT, "services/notifier/src/handlers/staleness-check.ts"), "utf8")).toContain('"/v1/staleness-check"');
-      expect(callsOf(second.calls, "scheduler", "jobs", "update", "http", "crm-sync-staleness-check")).toHaveLength(1);
     });
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { concretePath, listRoutes } from "../support/express-routes.ts";
 import { signIdToken } from "../support/id-tokens.ts";
 import { ROUTE_GUARDS, type Guard } from "../support/route-guards.ts";
-import { CREDENTIALS, pushAudience, SERVICE_NAMES, startSecuredStack, type SecuredStack, type ServiceName } from "../support/secured-services.ts";
+import { CREDENTIALS, pushAudience, schedulerAudience, SERVICE_NAMES, startSecuredStack, type SecuredStack, type ServiceName } from "../support/secured-services.ts";
 
 const TWO_MB = 2 * 1024 * 1024;
 
@@ -36,8 +36,8 @@ describe("request bodies have size limits", () => {
     switch (guard) {
       case "api":
         return `Bearer ${CREDENTIALS.apiToken}`;
-      case "notifier-token":
-        return `Bearer ${CREDENTIALS.notifierToken}`;
+      case "scheduler":
+        return `Bearer ${signIdToken(stack.services.pushKey, { aud: schedulerAudience(service), email: CREDENTIALS.schedulerServiceAccount })}`;
       case "push":
         return `Bearer ${signIdToken(stack.services.pushKey, { aud: pushAudience(service), email: CREDENTIALS.pushServiceAccount })}`;
       default:
@@ -55,7 +55,7 @@ describe("request bodies have size limits", () => {
     return response.status;
   }
 
-  it("covers every POST route: each is an API, push or token endpoint", async ({ annotate }) => {
+  it("covers every POST route: each is an API, push or Scheduler endpoint", async ({ annotate }) => {
     const routes = postRoutes(stack);
     const listed = SERVICE_NAMES.flatMap((service) => Object.keys(ROUTE_GUARDS[service]).filter((route) => route.startsWith("POST ")));
     await annotate(`${routes.length} POST routes served, ${listed.length} in the guard list`);

@@ -7,6 +7,7 @@ import { rawPushBody } from "../support/push-delivery.ts";
 import {
   CREDENTIALS,
   pushAudience,
+  schedulerAudience,
   SERVICE_NAMES,
   startSecuredStack,
   type SecuredServices,
@@ -63,7 +64,7 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
       ["a prefix of the API token", `Bearer ${CREDENTIALS.apiToken.slice(0, 12)}`],
       ["the API token as Basic credentials", `Basic ${Buffer.from(`user:${CREDENTIALS.apiToken}`).toString("base64")}`],
       ["the API token under another scheme", `Token ${CREDENTIALS.apiToken}`],
-      ["the notifier's token", `Bearer ${CREDENTIALS.notifierToken}`],
+      ["Cloud Scheduler's genuine ID token for the trigger", `Bearer ${signIdToken(services.pushKey, { aud: schedulerAudience("trigger"), email: CREDENTIALS.schedulerServiceAccount })}`],
       ["a genuine push token (Pub/Sub's audience and key)", `Bearer ${signIdToken(services.pushKey, { aud: pushAudience("trigger"), email: CREDENTIALS.pushServiceAccount })}`],
       ...forgedIdTokens(services.apiKey, CREDENTIALS.apiAudience, CREDENTIALS.apiServiceAccount)
         .filter(([name]) => name !== "for another service account")
@@ -208,26 +209,41 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
     });
   });
 
-  describe("notifier staleness endpoint: its own bearer token", () => {
-    it("refuses missing, wrong and borrowed credentials with 401", async ({ annotate }) => {
-      const pushToken = signIdToken(services.pushKey, { aud: pushAudience("notifier"), email: CREDENTIALS.pushServiceAccount });
+  describe("Cloud Scheduler endpoints (sweep, staleness check): only the scheduler's Google ID token for the service's audience", () => {
+    const schedulerToken = (service: ServiceName) => signIdToken(services.pushKey, { aud: schedulerAudience(service), email: CREDENTIALS.schedulerServiceAccount });
+
+    it.for(routesGuardedBy("scheduler"))("$label refuses a request without a bearer token with 401", async ({ service, method, pattern }, { annotate }) => {
       const cases: Array<[string, string | undefined]> = [
         ["no Authorization header", undefined],
-        ["a wrong token", "Bearer notifier-token-that-was-never-issued"],
-        ["the token with one character changed", `Bearer ${CREDENTIALS.notifierToken.slice(0, -1)}X`],
-        ["the token as Basic credentials", `Basic ${Buffer.from(`x:${CREDENTIALS.notifierToken}`).toString("base64")}`],
-        ["the trigger's API token", `Bearer ${CREDENTIALS.apiToken}`],
-        ["a genuine push token", `Bearer ${pushToken}`],
+        ["an empty bearer", "Bearer "],
+        ["the scheduler's token as Basic credentials", `Basic ${Buffer.from(`x:${schedulerToken(service)}`).toString("base64")}`],
       ];
-      const got = await statuses(cases, (authorization) => call("notifier", "POST", "/v1/staleness-check", authorization));
-      await annotate(refusedWith(got, 401, "wrong credentials"));
+      const got = await statuses(cases, (authorization) => call(service, method, pattern, authorization));
+      await annotate(refusedWith(got, 401, "unauthenticated requests"));
       expect(got).toEqual(expectAll(cases, 401));
-      const query = `/v1/staleness-check?token=${encodeURIComponent(CREDENTIALS.notifierToken)}`;
-      expect((await call("notifier", "POST", query)).status).toBe(401);
+      expect((await call(service, method, pattern)).wwwAuthenticate).toContain("Bearer");
+      expect((await call(service, method, `${pattern}?access_token=${encodeURIComponent(schedulerToken(service))}`)).status).toBe(401);
     });
 
-    it("accepts its token", async () => {
-      expect((await call("notifier", "POST", "/v1/staleness-check", `Bearer ${CREDENTIALS.notifierToken}`)).status).toBe(200);
+    it.for(routesGuardedBy("scheduler"))("$label refuses another account, another audience and forged tokens with 403", async ({ service, method, pattern }, { annotate }) => {
+      const otherService = service === "notifier" ? "trigger" : "notifier";
+      const cases: Array<[string, string | undefined]> = [
+        ...forgedIdTokens(services.pushKey, schedulerAudience(service), CREDENTIALS.schedulerServiceAccount).map(([name, token]): [string, string] => [`a token ${name}`, `Bearer ${token}`]),
+        ["the scheduler's genuine token for another service's audience", `Bearer ${schedulerToken(otherService)}`],
+        ["a genuine push token (Pub/Sub's account)", `Bearer ${signIdToken(services.pushKey, { aud: pushAudience(service), email: CREDENTIALS.pushServiceAccount })}`],
+        ["the push account's token for this audience", `Bearer ${signIdToken(services.pushKey, { aud: schedulerAudience(service), email: CREDENTIALS.pushServiceAccount })}`],
+        ["an API caller's genuine ID token", `Bearer ${signIdToken(services.apiKey, { aud: schedulerAudience(service), email: CREDENTIALS.apiServiceAccount })}`],
+        ["the trigger's approver API token", `Bearer ${CREDENTIALS.apiToken}`],
+      ];
+      const got = await statuses(cases, (authorization) => call(service, method, pattern, authorization));
+      await annotate(refusedWith(got, 403, "wrong accounts, audiences or forged tokens"));
+      expect(got).toEqual(expectAll(cases, 403));
+    });
+
+    it.each(routesGuardedBy("scheduler"))("$label runs its job for the scheduler's account (200)", async ({ service, method, pattern }) => {
+      const response = await call(service, method, pattern, `Bearer ${schedulerToken(service)}`);
+      expect(response.status).toBe(200);
+      expect(response.type).toContain("application/json");
     });
   });
 
@@ -244,7 +260,6 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
       CREDENTIALS.rotatedApiToken,
       CREDENTIALS.operatorToken,
       CREDENTIALS.viewerToken,
-      CREDENTIALS.notifierToken,
       "api-token-that-was-never-issued",
       "eyJ",
     ];

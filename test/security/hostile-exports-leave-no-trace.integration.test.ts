@@ -130,7 +130,6 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Postgres serv
         logger: logs.logger("notifier"),
         links: { dashboardUrl: "https://crm-sync-test.example.test/", traceUrlTemplate: null },
         staleCheckIntervalMs: null,
-        stalenessToken: null,
       });
       await loader.subscribe();
       await notifier.start();

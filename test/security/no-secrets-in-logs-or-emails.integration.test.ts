@@ -16,7 +16,7 @@ import { forgedIdTokens, signIdToken } from "../support/id-tokens.ts";
 import { occurs, personalData, type Watched } from "../support/leak-scan.ts";
 import { createLogCapture } from "../support/log-capture.ts";
 import { postPush, rawPushBody } from "../support/push-delivery.ts";
-import { CREDENTIALS, pushAudience, startSecuredServices, type SecuredServices } from "../support/secured-services.ts";
+import { CREDENTIALS, pushAudience, schedulerAudience, startSecuredServices, type SecuredServices } from "../support/secured-services.ts";
 import { startSmtpSink, type SmtpSink } from "@crm-sync/testing";
 
 /** Synthetic secrets, each distinctive enough that any trace of it in output is a leak. */
@@ -147,7 +147,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
       expect((await fetch(`${services.trigger.url}/v1/syncs?token=${encodeURIComponent(CREDENTIALS.apiToken)}`)).status).toBe(401);
 
       const staleness = `${services.notifier.url}/v1/staleness-check`;
-      expect((await fetch(staleness, { method: "POST", headers: { authorization: "Bearer notifier-token-never-issued-LEAKCHECK" } })).status).toBe(401);
+      expect((await fetch(staleness, { method: "POST", headers: { authorization: "Bearer notifier-token-never-issued-LEAKCHECK" } })).status).toBe(403);
       presented.push("notifier-token-never-issued-LEAKCHECK");
 
       // Push: a forged token, the API token in its place, and a genuine token carrying a message
@@ -188,7 +188,9 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
     });
 
     it("answers the scheduled staleness check", async () => {
-      const response = await fetch(`${services.notifier.url}/v1/staleness-check`, { method: "POST", headers: { authorization: `Bearer ${CREDENTIALS.notifierToken}` } });
+      const token = signIdToken(services.pushKey, { aud: schedulerAudience("notifier"), email: CREDENTIALS.schedulerServiceAccount });
+      presented.push(token);
+      const response = await fetch(`${services.notifier.url}/v1/staleness-check`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
       expect(response.status).toBe(200);
     });
 
@@ -212,7 +214,6 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
         { what: "SMTP password", text: SMTP.pass },
         { what: "API token", text: CREDENTIALS.apiToken },
         { what: "rotated API token", text: CREDENTIALS.rotatedApiToken },
-        { what: "notifier token", text: CREDENTIALS.notifierToken },
         { what: "requester's name", text: REQUESTED_BY },
         ...presented.map((text) => ({ what: "a presented credential", text: text.replace(/^(Bearer|Basic) /, "") })),
         ...personalData(

@@ -7,7 +7,7 @@ import { SERVICE_NAMES, type ServiceName } from "./secured-services.ts";
  * The dashboard's three static files are public by design: they hold no data, and everything
  * the page shows comes from the authenticated API.
  */
-export type Guard = "public" | "dashboard-static" | "api" | "push" | "notifier-token";
+export type Guard = "public" | "dashboard-static" | "api" | "push" | "scheduler";
 export const ROUTE_GUARDS: Record<ServiceName, Record<string, Guard>> = {
   trigger: {
     "GET /healthz": "public",
@@ -21,6 +21,7 @@ export const ROUTE_GUARDS: Record<ServiceName, Record<string, Guard>> = {
     "GET /v1/syncs/:runId/events": "api",
     "POST /v1/syncs/:runId/approve": "api",
     "GET /v1/freshness": "api",
+    "POST /v1/sweep-stage-timeouts": "scheduler",
     "POST /pubsub/sync-requested": "push",
     "POST /pubsub/sync-progress": "push",
     "POST /pubsub/csv-ready": "push",
@@ -37,7 +38,7 @@ export const ROUTE_GUARDS: Record<ServiceName, Record<string, Guard>> = {
   },
   notifier: {
     "GET /healthz": "public",
-    "POST /v1/staleness-check": "notifier-token",
+    "POST /v1/staleness-check": "scheduler",
     "POST /pubsub/sync-failed": "push",
     "POST /pubsub/sync-completed": "push",
     "POST /pubsub/sync-dead-letter": "push",

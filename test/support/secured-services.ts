@@ -25,7 +25,8 @@ export const CREDENTIALS = {
   rotatedApiToken: "api-token-Rk55-secret-DO-NOT-LOG-2b8c41",
   operatorToken: "api-token-Op27-secret-DO-NOT-LOG-93d1e0",
   viewerToken: "api-token-Vw64-secret-DO-NOT-LOG-5a0f72",
-  notifierToken: "notifier-token-Lm09-secret-DO-NOT-LOG-c6d2",
+  /** The account Cloud Scheduler's HTTP jobs sign their OIDC tokens as (sweep, staleness check). */
+  schedulerServiceAccount: "crm-sync-scheduler@crm-sync-test.iam.gserviceaccount.com",
   /** The service account Pub/Sub signs push tokens as. */
   pushServiceAccount: "pubsub-push@crm-sync-test.iam.gserviceaccount.com",
   /** A caller of the trigger API with a Google ID token (the Vercel app): operator. */
@@ -37,6 +38,9 @@ export const CREDENTIALS = {
 
 /** Each service checks push tokens for its own audience, as Cloud Run push subscriptions are set up. */
 export const pushAudience = (service: ServiceName) => `https://${service}.crm-sync-test.example.test/pubsub`;
+
+/** Each Scheduler job's `--oidc-token-audience` is its service's URL. */
+export const schedulerAudience = (service: ServiceName) => `https://${service}.crm-sync-test.example.test`;
 
 /** A portal that must never be reached: a security test that gets this far has let a request through. */
 export function unreachablePortal(): CustomerExportSource & { calls: number } {
@@ -73,7 +77,7 @@ export interface SecuredServices extends Record<ServiceName, RunningService> {
   scraper: RunningService & { scraper: Scraper };
   loader: RunningService & { loader: Loader };
   notifier: RunningService & { notifier: Notifier };
-  /** Google's push-token signing key, as far as these services know. */
+  /** Google's ID-token signing key (push and Scheduler tokens), as far as these services know. */
   pushKey: SigningKey;
   /** The key behind ID tokens of API callers (a separate key set, as for any Google ID token). */
   apiKey: SigningKey;
@@ -90,6 +94,9 @@ export async function startSecuredServices(options: SecuredServicesOptions): Pro
   const apiKey = generateSigningKey();
   const pushVerifier = (service: ServiceName) =>
     createOidcVerifier({ enabled: true, audience: pushAudience(service), serviceAccountEmail: CREDENTIALS.pushServiceAccount, certs: certsOf(pushKey) });
+  // Scheduler's tokens are Google ID tokens like Pub/Sub's: the same (Google's) signing keys.
+  const schedulerVerifier = (service: ServiceName) =>
+    createOidcVerifier({ enabled: true, audience: schedulerAudience(service), serviceAccountEmail: CREDENTIALS.schedulerServiceAccount, certs: certsOf(pushKey) });
   const attempts = options.maxDeliveryAttempts === undefined ? {} : { maxDeliveryAttempts: options.maxDeliveryAttempts };
 
   const trigger = createTrigger({
@@ -115,6 +122,7 @@ export async function startSecuredServices(options: SecuredServicesOptions): Pro
       },
     },
     push: { verifier: pushVerifier("trigger") },
+    scheduler: { verifier: schedulerVerifier("trigger") },
     ssePollMs: 200,
   });
   const scraper = createScraper({ bus: options.bus, blobs: options.blobs, portal: options.portal, logger: options.logger("scraper"), ...attempts });
@@ -134,7 +142,7 @@ export async function startSecuredServices(options: SecuredServicesOptions): Pro
     logger: options.logger("notifier"),
     links: { dashboardUrl: "https://crm-sync-test.example.test/", traceUrlTemplate: null },
     push: { verifier: pushVerifier("notifier") },
-    stalenessToken: CREDENTIALS.notifierToken,
+    scheduler: { verifier: schedulerVerifier("notifier") },
     staleCheckIntervalMs: null,
   });
 

@@ -1,4 +1,4 @@
-import type { PubSubEnv } from "@crm-sync/config";
+import type { PubSubEnv, SchedulerEnv } from "@crm-sync/config";
 import type { Logger } from "@crm-sync/logging";
 import { PubSubBus } from "./pubsub/pubsub-bus.ts";
 import { createOidcVerifier, type OidcVerifier } from "./push/oidc-verifier.ts";
@@ -19,4 +19,13 @@ export function pushVerifierFromEnv(env: Pick<PubSubEnv, "PUBSUB_VERIFY_OIDC" | 
     ...(env.PUBSUB_PUSH_AUDIENCE === undefined ? {} : { audience: env.PUBSUB_PUSH_AUDIENCE }),
     ...(env.PUBSUB_PUSH_SERVICE_ACCOUNT === undefined ? {} : { serviceAccountEmail: env.PUBSUB_PUSH_SERVICE_ACCOUNT }),
   });
+}
+
+/**
+ * The check on Cloud Scheduler's calls, or null when the env configures none (the endpoints are
+ * then off). The same Google ID-token verifier as for push, with the scheduler's audience and account.
+ */
+export function schedulerVerifierFromEnv(env: SchedulerEnv): OidcVerifier | null {
+  if (env.SCHEDULER_AUDIENCE === undefined || env.SCHEDULER_SERVICE_ACCOUNT === undefined) return null;
+  return createOidcVerifier({ enabled: true, audience: env.SCHEDULER_AUDIENCE, serviceAccountEmail: env.SCHEDULER_SERVICE_ACCOUNT });
 }

@@ -26,4 +26,6 @@ export { createOidcVerifier } from "./push/oidc-verifier.ts";
 export type { OidcVerifier, OidcVerifierOptions, OidcCheck } from "./push/oidc-verifier.ts";
 export { PushEnvelope, decodePushEnvelope } from "./push/push-envelope.ts";
 export type { DecodedPush } from "./push/push-envelope.ts";
-export { busFromEnv, pushVerifierFromEnv } from "./from-env.ts";
+export { busFromEnv, pushVerifierFromEnv, schedulerVerifierFromEnv } from "./from-env.ts";
+export { schedulerRoute } from "./scheduler/scheduler-route.ts";
+export type { SchedulerRouteOptions } from "./scheduler/scheduler-route.ts";

@@ -9,3 +9,4 @@ export { CHROMIUM_FLAGS } from "./chromium-flags.ts";
 export { DEBIAN_CHROMIUM_PATHS } from "./chromium-paths.ts";
 export { databaseTimeoutsEnv, sessionTimeoutsOf, SHORT_DATABASE_TIMEOUTS } from "./database-timeouts-env.ts";
 export type { DatabaseTimeoutDefaults, DatabaseTimeoutsEnv } from "./database-timeouts-env.ts";
+export { SchedulerEnv, intervalOrOff, requireSchedulerAuth } from "./scheduler-env.ts";

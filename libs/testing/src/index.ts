@@ -11,3 +11,5 @@ export { startGcsTestServer } from "./gcs-test-server.ts";
 export type { GcsTestServer } from "./gcs-test-server.ts";
 export { startSmtpSink } from "./smtp-sink.ts";
 export type { SmtpSink, SmtpSinkOptions } from "./smtp-sink.ts";
+export { certsOf, forgedIdTokens, generateSigningKey, signIdToken, tamperClaims } from "./id-tokens.ts";
+export type { IdTokenClaims, SigningKey, TokenAlgorithm } from "./id-tokens.ts";

@@ -34,10 +34,10 @@ export interface NotifierDeps {
   bus?: EventBus;
   /** Push mode: serve `POST /pubsub/<topic>` for Pub/Sub push subscriptions, checked by this verifier. */
   push?: { verifier: OidcVerifier };
-  /** In-process staleness watch interval; null leaves it to `POST /v1/staleness-check`. */
+  /** In-process staleness watch interval; null leaves it to Cloud Scheduler's `POST /v1/staleness-check`. */
   staleCheckIntervalMs?: number | null;
-  /** Bearer token for `POST /v1/staleness-check`; null turns the endpoint off. */
-  stalenessToken?: string | null;
+  /** Checks Cloud Scheduler's ID token on `POST /v1/staleness-check`; null or absent turns the endpoint off. */
+  scheduler?: { verifier: OidcVerifier | null };
 }
 
 export interface Notifier {
@@ -73,7 +73,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const app = express();
   app.disable("x-powered-by");
   app.use(healthRouter("notifier", { database: async () => void (await deps.db.sql`select 1`) }));
-  app.use(stalenessCheckRoute(ctx, deps.stalenessToken ?? null));
+  app.use(stalenessCheckRoute(ctx, deps.scheduler?.verifier ?? null));
   if (deps.push !== undefined) {
     const { verifier } = deps.push;
     app.use(pushHandler({ topic: "sync-failed", handler: handlers.syncFailed, logger: deps.logger, verifier }));

@@ -16,6 +16,12 @@ describe("notifier environment", () => {
     });
   });
 
+  it("leaves the staleness check to Cloud Scheduler with STALE_CHECK_INTERVAL=off, and only then", () => {
+    const scheduler = { SCHEDULER_AUDIENCE: "https://notifier.example.test", SCHEDULER_SERVICE_ACCOUNT: "crm-sync-scheduler@p.iam.gserviceaccount.com" };
+    expect(readEnv({ ...embedded, ...scheduler, STALE_CHECK_INTERVAL: "off" }).STALE_CHECK_INTERVAL).toBeNull();
+    expect(() => readEnv({ ...embedded, STALE_CHECK_INTERVAL: "off" })).toThrow(/STALE_CHECK_INTERVAL: may be off only with SCHEDULER_AUDIENCE/);
+  });
+
   it("reads durations with units", () => {
     const env = readEnv({ ...embedded, REMINDER_AFTER: "12h", STALE_AFTER: "2d", STALE_CHECK_INTERVAL: "90s" });
     expect([env.REMINDER_AFTER, env.STALE_AFTER, env.STALE_CHECK_INTERVAL]).toEqual([12 * 3_600_000, 48 * 3_600_000, 90_000]);

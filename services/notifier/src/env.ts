@@ -1,5 +1,18 @@
 import { z } from "zod";
-import { CommonEnv, DatabaseEnv, DURATION_PATTERN, parseDuration, parseEnv, PubSubEnv, requirePushAuth, databaseTimeoutsEnv, SHORT_DATABASE_TIMEOUTS } from "@crm-sync/config";
+import {
+  CommonEnv,
+  DatabaseEnv,
+  DURATION_PATTERN,
+  intervalOrOff,
+  parseDuration,
+  parseEnv,
+  PubSubEnv,
+  requirePushAuth,
+  requireSchedulerAuth,
+  SchedulerEnv,
+  databaseTimeoutsEnv,
+  SHORT_DATABASE_TIMEOUTS,
+} from "@crm-sync/config";
 
 /** "24h", "90m", "30s", "1500ms", "2d" → milliseconds. */
 const Duration = z
@@ -11,6 +24,7 @@ export const Env = CommonEnv.extend({
   ...PubSubEnv.shape,
   ...DatabaseEnv.shape,
   ...databaseTimeoutsEnv(SHORT_DATABASE_TIMEOUTS).shape,
+  ...SchedulerEnv.shape,
   /** smtp:// or smtps://, credentials included. Unset with OUTBOX_DIR set: embedded mode, `.eml` files. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   OUTBOX_DIR: z.string().min(1).optional(),
@@ -22,9 +36,8 @@ export const Env = CommonEnv.extend({
   TRACE_URL_TEMPLATE: z.string().includes("{traceId}").optional(),
   REMINDER_AFTER: Duration.default(24 * 3_600_000),
   STALE_AFTER: Duration.default(26 * 3_600_000),
-  STALE_CHECK_INTERVAL: Duration.default(15 * 60_000),
-  /** Bearer token for POST /v1/staleness-check (Cloud Scheduler); the endpoint is off without it. */
-  NOTIFIER_TOKEN: z.string().min(16).optional(),
+  /** The in-process staleness check; `off` in the cloud, where Cloud Scheduler calls POST /v1/staleness-check. */
+  STALE_CHECK_INTERVAL: intervalOrOff("15m"),
 }).superRefine((env, issues) => {
   if (env.SMTP_URL === undefined && env.OUTBOX_DIR === undefined) {
     issues.addIssue({ code: "custom", path: ["SMTP_URL"], message: "set SMTP_URL, or OUTBOX_DIR for embedded mode" });
@@ -35,6 +48,7 @@ export const Env = CommonEnv.extend({
     }
   }
   requirePushAuth(env, issues);
+  requireSchedulerAuth("STALE_CHECK_INTERVAL")(env, issues);
 });
 export type Env = z.infer<typeof Env>;
 

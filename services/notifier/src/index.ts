@@ -1,4 +1,4 @@
-import { busFromEnv, pushVerifierFromEnv, type EventBus } from "@crm-sync/bus";
+import { busFromEnv, pushVerifierFromEnv, schedulerVerifierFromEnv, type EventBus } from "@crm-sync/bus";
 import { sessionTimeoutsOf } from "@crm-sync/config";
 import { migrate, openDatabase } from "@crm-sync/db";
 import { runService } from "@crm-sync/server";
@@ -30,7 +30,7 @@ await runService({
         ? { push: { verifier: pushVerifierFromEnv(env) } }
         : {}),
       staleCheckIntervalMs: env.STALE_CHECK_INTERVAL,
-      stalenessToken: env.NOTIFIER_TOKEN ?? null,
+      scheduler: { verifier: schedulerVerifierFromEnv(env) },
     });
     await notifier.start();
     logger.info({ mail: mailer.destination, mode: env.PUBSUB_MODE }, "notifier started");

@@ -3,7 +3,7 @@ import { makeEvent, type ErrorCode, type FailureStage } from "@crm-sync/contract
 import { listen } from "@crm-sync/server";
 import { RUNBOOK } from "../src/domain/runbook.ts";
 import { waitFor } from "@crm-sync/testing";
-import { STALENESS_TOKEN, startHarness, type Harness } from "./harness.ts";
+import { schedulerToken, startHarness, type Harness } from "./harness.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -142,8 +142,12 @@ describe("staleness watch", () => {
     try {
       const url = `${server.url}/v1/staleness-check`;
       expect((await fetch(url, { method: "POST" })).status).toBe(401);
-      expect((await fetch(url, { method: "POST", headers: { authorization: "Bearer wrong-token-wrong-token" } })).status).toBe(401);
-      const scheduled = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${STALENESS_TOKEN}` } });
+      expect((await fetch(url, { method: "POST", headers: { authorization: "Bearer wrong-token-wrong-token" } })).status).toBe(403);
+      const intruder = schedulerToken({ email: "intruder@crm-sync-test.iam.gserviceaccount.com" });
+      expect((await fetch(url, { method: "POST", headers: { authorization: `Bearer ${intruder}` } })).status).toBe(403);
+      const otherAudience = schedulerToken({ aud: "https://trigger.example.test" });
+      expect((await fetch(url, { method: "POST", headers: { authorization: `Bearer ${otherAudience}` } })).status).toBe(403);
+      const scheduled = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${schedulerToken()}` } });
       expect(scheduled.status).toBe(200);
       expect(await scheduled.json()).toMatchObject({ stale: true, alert: null, lastSuccessRunId: "run-monday" });
     } finally {

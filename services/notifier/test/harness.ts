@@ -1,15 +1,24 @@
 import type { ParsedMail } from "mailparser";
-import { InMemoryBus } from "@crm-sync/bus";
+import { createOidcVerifier, InMemoryBus } from "@crm-sync/bus";
 import { migrate, openDatabase, type Database } from "@crm-sync/db";
 import { createLogger } from "@crm-sync/logging";
-import { startSmtpSink, type SmtpSink } from "@crm-sync/testing";
+import { certsOf, generateSigningKey, signIdToken, startSmtpSink, type SmtpSink } from "@crm-sync/testing";
 import { createNotifier, createSmtpMailer, type Mailer, type Notifier } from "../src/app.ts";
 
 export { startSmtpSink, type SmtpSink } from "@crm-sync/testing";
 
 export const ALERT_TO = "oncall@example.test";
 export const ALERT_FROM = "crm-sync@example.test";
-export const STALENESS_TOKEN = "test-staleness-token-0123456789";
+/** Cloud Scheduler's side of `POST /v1/staleness-check`: the job's audience and service account. */
+export const SCHEDULER = { audience: "https://notifier.example.test", serviceAccount: "crm-sync-scheduler@crm-sync-test.iam.gserviceaccount.com" };
+// RSA key generation is slow on a small machine: one key stands in for Google's in every harness.
+let googleKey: ReturnType<typeof generateSigningKey> | undefined;
+const google = () => (googleKey ??= generateSigningKey());
+
+/** A Google-signed ID token as Scheduler sends it; override a claim to forge a wrong one. */
+export function schedulerToken(claims: { aud?: string; email?: string } = {}): string {
+  return signIdToken(google(), { aud: claims.aud ?? SCHEDULER.audience, email: claims.email ?? SCHEDULER.serviceAccount });
+}
 
 export function mailText(mail: ParsedMail): string {
   return `${mail.subject ?? ""}\n${mail.text ?? ""}\n${typeof mail.html === "string" ? mail.html : ""}`;
@@ -57,7 +66,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock: () => clock.now,
     links: { dashboardUrl: "https://crm-sync.example.test/", traceUrlTemplate: null },
     staleCheckIntervalMs: options.staleCheckIntervalMs ?? null,
-    stalenessToken: STALENESS_TOKEN,
+    scheduler: {
+      verifier: createOidcVerifier({ enabled: true, audience: SCHEDULER.audience, serviceAccountEmail: SCHEDULER.serviceAccount, certs: certsOf(google()) }),
+    },
   });
   await notifier.start();
   const harness: Harness = {

@@ -15,6 +15,7 @@ import { createRunStore, type RunStore } from "./store/runs-store.ts";
 import { RunChanges } from "./live/run-changes.ts";
 import { projectEvent } from "./handlers/project-event.ts";
 import { sweepStageTimeouts } from "./handlers/sweep-stage-timeouts.ts";
+import { sweepRoute } from "./handlers/sweep-route.ts";
 import { startSync } from "./handlers/start-sync.ts";
 import { getRun, listRuns } from "./handlers/read-runs.ts";
 import { runEvents } from "./handlers/run-events.ts";
@@ -41,6 +42,8 @@ export interface TriggerDeps {
   };
   /** Mounts `POST /pubsub/<topic>` for Pub/Sub push delivery, checked by this verifier. Leave out for pull mode. */
   push?: { verifier: OidcVerifier };
+  /** Checks Cloud Scheduler's ID token on `POST /v1/sweep-stage-timeouts`; null or absent turns the endpoint off. */
+  scheduler?: { verifier: OidcVerifier | null };
   clock?: () => Date;
   stageDeadlines?: StageDeadlines;
   /** Data older than this is stale (default 26 h: a daily run plus slack). */
@@ -59,7 +62,7 @@ export interface Trigger {
   subscribe(): Promise<void>;
   /** Applies stage timeouts once; returns how many runs it failed. */
   sweep(): Promise<number>;
-  /** Sweeps every `intervalMs` until close(). */
+  /** Sweeps every `intervalMs` until close() (embedded mode, the local stack; Cloud Scheduler calls the route in the cloud). */
   startSweeper(intervalMs: number): void;
   /** Stops subscriptions and the sweeper (the database and bus belong to the caller). */
   close(): Promise<void>;
@@ -88,6 +91,8 @@ export function createTrigger(deps: TriggerDeps): Trigger {
     const verifier = deps.push.verifier;
     for (const topic of LEDGER_TOPICS) app.use(pushHandler({ topic, handler: projectEvent(projection), logger, verifier }));
   }
+
+  app.use(sweepRoute({ sweep, verifier: deps.scheduler?.verifier ?? null, logger }));
 
   const api = express.Router();
   api.use(

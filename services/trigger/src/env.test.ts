@@ -19,6 +19,13 @@ function problemsOf(env: Record<string, string>): string[] {
 const variablesOf = (env: Record<string, string>) => problemsOf(env).map((p) => p.split(":")[0] ?? "");
 
 describe("trigger env", () => {
+  it("sweeps in-process every 30 s by default, and leaves it to Cloud Scheduler with SWEEP_INTERVAL=off", () => {
+    expect(readEnv(base)).toMatchObject({ SWEEP_INTERVAL: 30_000 });
+    const scheduler = { SCHEDULER_AUDIENCE: "https://trigger.example.test", SCHEDULER_SERVICE_ACCOUNT: "crm-sync-scheduler@p.iam.gserviceaccount.com" };
+    expect(readEnv({ ...base, ...scheduler, SWEEP_INTERVAL: "off" })).toMatchObject({ SWEEP_INTERVAL: null, ...scheduler });
+    expect(variablesOf({ ...base, SWEEP_INTERVAL: "off" })).toEqual(["SWEEP_INTERVAL"]);
+  });
+
   it("parses token lists, durations and stage deadline overrides", () => {
     const env = readEnv({ ...base, STALE_AFTER: "30h", STAGE_DEADLINES: "scraping=45m", SWEEP_INTERVAL: "10s" });
     expect(env.API_TOKENS).toEqual([

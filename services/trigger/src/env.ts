@@ -1,5 +1,18 @@
 import { z } from "zod";
-import { BlobEnv, CommonEnv, DatabaseEnv, parseDuration, parseEnv, PubSubEnv, requirePushAuth, databaseTimeoutsEnv, SHORT_DATABASE_TIMEOUTS } from "@crm-sync/config";
+import {
+  BlobEnv,
+  CommonEnv,
+  DatabaseEnv,
+  intervalOrOff,
+  parseDuration,
+  parseEnv,
+  PubSubEnv,
+  requirePushAuth,
+  requireSchedulerAuth,
+  SchedulerEnv,
+  databaseTimeoutsEnv,
+  SHORT_DATABASE_TIMEOUTS,
+} from "@crm-sync/config";
 import { DEFAULT_STAGE_DEADLINES } from "./domain/stage-timeout.ts";
 import { parseStageDeadlines } from "./domain/duration.ts";
 import { parseServiceAccountList, parseTokenList, repeatedTokens, type ParsedList } from "./auth/api-credentials.ts";
@@ -37,6 +50,7 @@ export const Env = CommonEnv.extend({
   ...PubSubEnv.shape,
   ...DatabaseEnv.shape,
   ...databaseTimeoutsEnv(SHORT_DATABASE_TIMEOUTS).shape,
+  ...SchedulerEnv.shape,
   /** The export store, for replays (`POST /v1/syncs/replay`); replay is off without it. */
   BLOB_URL: BlobEnv.shape.BLOB_URL.optional(),
   GCS_API_ENDPOINT: BlobEnv.shape.GCS_API_ENDPOINT,
@@ -64,7 +78,8 @@ export const Env = CommonEnv.extend({
       }
       return parsed.deadlines;
     }),
-  SWEEP_INTERVAL: duration("30s"),
+  /** The in-process stage-timeout sweep; `off` in the cloud, where Cloud Scheduler calls POST /v1/sweep-stage-timeouts. */
+  SWEEP_INTERVAL: intervalOrOff("30s"),
 })
   .refine((env) => apiTokensOf(env).length > 0 || env.API_OIDC_AUDIENCE !== undefined, {
     message: "set API_TOKENS (or API_VIEWER_TOKENS, API_APPROVER_TOKENS) or API_OIDC_AUDIENCE: every API call needs a caller",
@@ -78,7 +93,8 @@ export const Env = CommonEnv.extend({
     message: "API_OIDC_AUDIENCE needs API_OIDC_SERVICE_ACCOUNTS",
     path: ["API_OIDC_SERVICE_ACCOUNTS"],
   })
-  .superRefine(requirePushAuth);
+  .superRefine(requirePushAuth)
+  .superRefine(requireSchedulerAuth("SWEEP_INTERVAL"));
 export type Env = z.infer<typeof Env>;
 
 const TOKEN_VARIABLES = ["API_VIEWER_TOKENS", "API_TOKENS", "API_APPROVER_TOKENS"] as const;

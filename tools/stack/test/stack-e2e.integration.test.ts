@@ -174,6 +174,19 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
     expect(text).not.toContain(info.apiToken);
     expect(await activeCustomers()).toBe(CUSTOMERS);
   });
+
+  // Last: a queued run would make a sync request above coalesce into it.
+  it("sweeps a stuck run by itself, with its default in-process timer and no Scheduler", async () => {
+    // Scheduler's route is off locally (no SCHEDULER_* variables): only the timer can fail this run.
+    expect((await fetch(`${info.apiUrl}/v1/sweep-stage-timeouts`, { method: "POST" })).status).toBe(404);
+    const runId = "run-stuck-in-queue-local";
+    await db.sql`insert into crm_sync.runs (id, trigger, status, stage, requested_at, stage_changed_at)
+      values (${runId}, 'manual', 'queued', 'queued', now() - interval '11 minutes', now() - interval '11 minutes')`;
+    // The default SWEEP_INTERVAL is 30 s: the run is failed within one interval and a bit.
+    const swept = await client.waitForRun(runId, { intervalMs: 500, timeoutMs: 60_000 });
+    expect(swept).toMatchObject({ status: "failed", error: { code: "INTERNAL" } });
+    expect(swept.error?.message).toContain("Stage timeout");
+  });
 });
 
 async function mail(dir: string): Promise<string[]> {
