@@ -1,5 +1,3 @@
-import { context } from "@opentelemetry/api";
-import { suppressTracing } from "@opentelemetry/core";
 import { GoogleAuth } from "google-auth-library";
 
 // The narrowest scope Cloud Trace's OTLP endpoint accepts.
@@ -12,8 +10,9 @@ const TRACE_APPEND = "https://www.googleapis.com/auth/trace.append";
  */
 export function googleAuthHeaders(auth: GoogleAuth = new GoogleAuth({ scopes: [TRACE_APPEND] })): () => Promise<Record<string, string>> {
   return async () => {
-    // Fetching a token is itself an HTTP call; traced, it would start a trace of its own per refresh.
-    const token = await context.with(suppressTracing(context.active()), () => auth.getAccessToken());
+    // Called by the batch processor inside its tracing-suppressed export, so the token fetch
+    // (an HTTP call) makes no span of its own.
+    const token = await auth.getAccessToken();
     if (token === null || token === undefined) throw new Error("Google credentials gave no access token for trace export");
     return { authorization: `Bearer ${token}` };
   };

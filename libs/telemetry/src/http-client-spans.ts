@@ -6,10 +6,17 @@ import { isTracingSuppressed } from "@opentelemetry/core";
 interface UndiciRequest {
   method: string;
   origin: string | URL;
+  /** A flat [name, value, …] list (recent undici) or raw `name: value\r\n` text (older). */
+  headers: string[] | string;
   addHeader(name: string, value: string): unknown;
 }
 interface UndiciResponse {
   statusCode: number;
+}
+
+function hasTraceparent(headers: string[] | string): boolean {
+  if (typeof headers === "string") return /(^|\r\n)traceparent:/i.test(headers);
+  return headers.some((value, index) => index % 2 === 0 && value.toLowerCase() === "traceparent");
 }
 
 /**
@@ -41,6 +48,8 @@ export function startHttpClientSpans(): () => void {
       active,
     );
     spans.set(request, span);
+    // A caller that sets its own traceparent keeps it (a second header would make both invalid).
+    if (hasTraceparent(request.headers)) return;
     propagation.inject(trace.setSpan(active, span), request, { set: (carrier, key, value) => carrier.addHeader(key, value) });
   };
   const onHeaders = (message: unknown) => {

@@ -11,3 +11,5 @@ export { startGcsTestServer } from "./gcs-test-server.ts";
 export type { GcsTestServer } from "./gcs-test-server.ts";
 export { startSmtpSink } from "./smtp-sink.ts";
 export type { SmtpSink, SmtpSinkOptions } from "./smtp-sink.ts";
+export { startOtlpReceiver } from "./otlp-receiver.ts";
+export type { OtlpReceiver, ReceivedSpan } from "./otlp-receiver.ts";

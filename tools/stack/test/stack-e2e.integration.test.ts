@@ -8,10 +8,9 @@ import { PubSub } from "@google-cloud/pubsub";
 import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@crm-sync/db";
-import { chromiumMissing, gate, launchChromium, postgresMissing, pubsubEmulatorMissing, waitFor } from "@crm-sync/testing";
+import { chromiumMissing, gate, launchChromium, postgresMissing, pubsubEmulatorMissing, startOtlpReceiver, waitFor, type OtlpReceiver } from "@crm-sync/testing";
 import { createTriggerClient, type RunView, type TriggerClient } from "@crm-sync/trigger-client";
 import type { StackInfo } from "../src/start-stack.ts";
-import { startOtlpReceiver } from "./otlp-receiver.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const CUSTOMERS = 200;
@@ -23,7 +22,7 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
   let info: StackInfo;
   let client: TriggerClient;
   let db: Database;
-  let otlp: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  let otlp: OtlpReceiver;
   const firstRun: { view?: RunView } = {};
 
   let stackDir: string;
