@@ -87,7 +87,9 @@ gcloud services enable \
   artifactregistry.googleapis.com \
   cloudbuild.googleapis.com \
   iam.googleapis.com \
-  storage.googleapis.com
+  storage.googleapis.com \
+  telemetry.googleapis.com \
+  cloudtrace.googleapis.com
 # The Pub/Sub and Scheduler service agents are created lazily; their IAM bindings below need them now.
 gcloud beta services identity create --service=pubsub.googleapis.com >/dev/null
 gcloud beta services identity create --service=cloudscheduler.googleapis.com >/dev/null
@@ -113,6 +115,24 @@ ensure_service_account crm-sync-scheduler "crm-sync Cloud Scheduler invoker"
 bind gcloud iam service-accounts add-iam-policy-binding "${SCHEDULER_SA}" \
   --member="${SCHEDULER_AGENT}" \
   --role=roles/iam.serviceAccountTokenCreator
+
+log "Trace export"
+bind gcloud projects add-iam-policy-binding "${PROJECT}" \
+  --member="serviceAccount:${SCRAPER_SA}" \
+  --role=roles/telemetry.tracesWriter \
+  --condition=None
+bind gcloud projects add-iam-policy-binding "${PROJECT}" \
+  --member="serviceAccount:${LOADER_SA}" \
+  --role=roles/telemetry.tracesWriter \
+  --condition=None
+bind gcloud projects add-iam-policy-binding "${PROJECT}" \
+  --member="serviceAccount:${TRIGGER_SA}" \
+  --role=roles/telemetry.tracesWriter \
+  --condition=None
+bind gcloud projects add-iam-policy-binding "${PROJECT}" \
+  --member="serviceAccount:${NOTIFIER_SA}" \
+  --role=roles/telemetry.tracesWriter \
+  --condition=None
 
 log "Secrets"
 ensure_secret QASHIER_PASSWORD
@@ -225,6 +245,8 @@ gcloud run deploy crm-sync-scraper \
       "PUBSUB_PUSH_AUDIENCE=${SCRAPER_URL}" \
       "PUBSUB_PUSH_SERVICE_ACCOUNT=${PUSH_SA}" \
       "MAX_DELIVERY_ATTEMPTS=5" \
+      "OTEL_EXPORTER_OTLP_ENDPOINT=https://telemetry.googleapis.com" \
+      "OTLP_AUTH=google" \
       "BLOB_URL=gs://${EXPORTS_BUCKET}" \
       "QASHIER_URL=${QASHIER_URL}" \
       "QASHIER_USERNAME=${QASHIER_USERNAME}")" \
@@ -255,6 +277,8 @@ gcloud run deploy crm-sync-loader \
       "PUBSUB_PUSH_AUDIENCE=${LOADER_URL}" \
       "PUBSUB_PUSH_SERVICE_ACCOUNT=${PUSH_SA}" \
       "MAX_DELIVERY_ATTEMPTS=5" \
+      "OTEL_EXPORTER_OTLP_ENDPOINT=https://telemetry.googleapis.com" \
+      "OTLP_AUTH=google" \
       "BLOB_URL=gs://${EXPORTS_BUCKET}" \
       "MIGRATE_ON_START=true")" \
   --set-secrets="DATABASE_URL=DATABASE_URL:latest"
@@ -283,6 +307,8 @@ gcloud run deploy crm-sync-trigger \
       "PUBSUB_PUSH_AUDIENCE=${TRIGGER_URL}" \
       "PUBSUB_PUSH_SERVICE_ACCOUNT=${PUSH_SA}" \
       "MAX_DELIVERY_ATTEMPTS=5" \
+      "OTEL_EXPORTER_OTLP_ENDPOINT=https://telemetry.googleapis.com" \
+      "OTLP_AUTH=google" \
       "MIGRATE_ON_START=true" \
       "BLOB_URL=gs://${EXPORTS_BUCKET}" \
       "SWEEP_INTERVAL=off" \
@@ -319,6 +345,8 @@ gcloud run deploy crm-sync-notifier \
       "PUBSUB_PUSH_AUDIENCE=${NOTIFIER_URL}" \
       "PUBSUB_PUSH_SERVICE_ACCOUNT=${PUSH_SA}" \
       "MAX_DELIVERY_ATTEMPTS=5" \
+      "OTEL_EXPORTER_OTLP_ENDPOINT=https://telemetry.googleapis.com" \
+      "OTLP_AUTH=google" \
       "MIGRATE_ON_START=true" \
       "ALERT_TO=${ALERT_TO}" \
       "ALERT_FROM=${ALERT_FROM}" \

@@ -49,6 +49,7 @@ function pushEnv(service: ServiceName): Record<string, string> {
     PUBSUB_PUSH_AUDIENCE: shellVar(urlVar(service)),
     PUBSUB_PUSH_SERVICE_ACCOUNT: shellVar("PUSH_SA"),
     MAX_DELIVERY_ATTEMPTS: String(MAX_DELIVERY_ATTEMPTS),
+    ...TRACE_EXPORT_ENV,
   };
 }
 
@@ -64,6 +65,19 @@ function scheduledEnv(service: ServiceName, timer: "SWEEP_INTERVAL" | "STALE_CHE
     SCHEDULER_SERVICE_ACCOUNT: shellVar("SCHEDULER_SA"),
   };
 }
+
+/**
+ * Spans go straight to Cloud Trace's OTLP endpoint (the Telemetry API), authenticated as the
+ * service's own account: no collector to run beside a scale-to-zero service, and the trace ids in
+ * alert emails (TRACE_URL_TEMPLATE) name traces that exist.
+ */
+export const TRACE_EXPORT_ENV = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: "https://telemetry.googleapis.com",
+  OTLP_AUTH: "google",
+} as const;
+
+/** What writing spans to the Telemetry API needs, granted to every service's account on the project. */
+export const TRACE_WRITER_ROLE = "roles/telemetry.tracesWriter";
 
 const nodeImage = (service: ServiceName) => ({ dockerfile: "docker/node-service.Dockerfile", buildArgs: { SERVICE: service } });
 

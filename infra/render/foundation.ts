@@ -1,4 +1,4 @@
-import { CLOUD_SERVICES, PUSH_SERVICE_ACCOUNT_ID, SCHEDULER_SERVICE_ACCOUNT_ID, SECRETS, serviceAccountVar, shellVar } from "../model/cloud-services.ts";
+import { CLOUD_SERVICES, PUSH_SERVICE_ACCOUNT_ID, SCHEDULER_SERVICE_ACCOUNT_ID, SECRETS, serviceAccountVar, shellVar, TRACE_WRITER_ROLE } from "../model/cloud-services.ts";
 import { command, doubleQuoted } from "./shell.ts";
 
 const APIS = [
@@ -10,6 +10,9 @@ const APIS = [
   "cloudbuild.googleapis.com",
   "iam.googleapis.com",
   "storage.googleapis.com",
+  // Traces: the OTLP endpoint the services export to, and Cloud Trace, which stores and shows them.
+  "telemetry.googleapis.com",
+  "cloudtrace.googleapis.com",
 ];
 
 const member = (service: (typeof CLOUD_SERVICES)[number]) => doubleQuoted(`serviceAccount:${shellVar(serviceAccountVar(service.service))}`);
@@ -44,6 +47,12 @@ export function renderFoundation(): string {
     "# Scheduler mints its HTTP jobs' OIDC tokens as the scheduler account.",
     command('bind gcloud iam service-accounts add-iam-policy-binding "${SCHEDULER_SA}"', ['--member="${SCHEDULER_AGENT}"', "--role=roles/iam.serviceAccountTokenCreator"]),
   );
+
+  out.push("", 'log "Trace export"');
+  for (const service of CLOUD_SERVICES) {
+    // --condition=None: a project policy with conditional bindings otherwise makes gcloud ask.
+    out.push(command('bind gcloud projects add-iam-policy-binding "${PROJECT}"', [`--member=${member(service)}`, `--role=${TRACE_WRITER_ROLE}`, "--condition=None"]));
+  }
 
   out.push("", 'log "Secrets"');
   for (const secret of SECRETS) out.push(`ensure_secret ${secret}`);

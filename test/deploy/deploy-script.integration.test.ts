@@ -180,6 +180,22 @@ describe("infra/deploy.sh", () => {
       }
     });
 
+    it("exports every service's spans to Cloud Trace's OTLP endpoint as its own account, under the project the alert emails link to", () => {
+      expect(callsOf(first.calls, "services", "enable")[0]?.args).toEqual(expect.arrayContaining(["telemetry.googleapis.com", "cloudtrace.googleapis.com"]));
+      const notifier = envVars(callsOf(first.calls, "run", "deploy", "crm-sync-notifier")[0] ?? { args: [] });
+      expect(notifier["TRACE_URL_TEMPLATE"]).toBe(`https://console.cloud.google.com/traces/list?project=${PROJECT}&tid={traceId}`);
+      for (const service of SERVICES) {
+        const deploy = callsOf(first.calls, "run", "deploy", `crm-sync-${service}`)[0] ?? { args: [] };
+        const parsed = parseEnv(SERVICE_ENV_SCHEMAS[service], { ...envVars(deploy), ...Object.fromEntries(Object.keys(secretRefs(deploy)).map((k) => [k, (SECRET_VALUES as Record<string, string>)[k] ?? "a-generated-token-0123456789"])) }) as Record<string, unknown>;
+        // GOOGLE_CLOUD_PROJECT becomes the spans' gcp.project_id (libs/server), which files them in this project.
+        expect(parsed, service).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://telemetry.googleapis.com", OTLP_AUTH: "google", GOOGLE_CLOUD_PROJECT: PROJECT });
+        const writer = callsOf(first.calls, "projects", "add-iam-policy-binding", PROJECT).filter(
+          (c) => flagValue(c, "member") === `serviceAccount:${serviceAccount(`crm-sync-${service}`)}` && flagValue(c, "role") === "roles/telemetry.tracesWriter",
+        );
+        expect(writer, service).toHaveLength(1);
+      }
+    });
+
     it("gives each service's account exactly the secrets it mounts", () => {
       for (const service of SERVICES) {
         const deploy = callsOf(first.calls, "run", "deploy", `crm-sync-${service}`)[0];

@@ -7,6 +7,8 @@ export const CommonEnv = z.object({
   GOOGLE_CLOUD_PROJECT: z.string().min(6).default("crm-sync-local"),
   /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318); spans are exported only when set. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** `google`: exports carry the service account's access token (Cloud Trace's OTLP endpoint, https://telemetry.googleapis.com). */
+  OTLP_AUTH: z.enum(["none", "google"]).default("none"),
 });
 export type CommonEnv = z.infer<typeof CommonEnv>;
 

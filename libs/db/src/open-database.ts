@@ -5,6 +5,7 @@ import type { Database } from "./types.ts";
 import { parseDatabaseUrl } from "./database-url.ts";
 import { startPgliteServer } from "./pglite-server.ts";
 import { toDbError } from "./db-errors.ts";
+import { traceSql } from "./traced-sql.ts";
 import { noDelaySocket } from "./no-delay-socket.ts";
 import { sessionParameters, setLocalTimeouts, type SessionTimeouts } from "./session-settings.ts";
 
@@ -49,7 +50,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
     if (options.verify ?? true) await verify(sql);
     return {
       kind: "postgres",
-      sql,
+      sql: traceSql(sql),
       supportsCopy: true,
       connectionUrl: target.url,
       transactionSettings: target.transactionPooler ? setLocalTimeouts(options.timeouts) : "",
@@ -76,7 +77,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   options.logger?.debug({ database: "pglite", persistent: target.dataDir !== undefined }, "opened embedded database");
   return {
     kind: "pglite",
-    sql,
+    sql: traceSql(sql),
     // PGlite's socket server does not carry the COPY sub-protocol.
     supportsCopy: false,
     connectionUrl: server.url,

@@ -1,7 +1,8 @@
 import { once } from "node:events";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
+import { traceRequests } from "@crm-sync/telemetry";
 
 export interface RunningServer {
   server: Server;
@@ -11,9 +12,12 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Listens on `port` (0 picks a free one) and resolves once the socket is bound. */
+/**
+ * Listens on `port` (0 picks a free one) and resolves once the socket is bound. Every request
+ * gets a SERVER span continuing the caller's `traceparent`.
+ */
 export async function listen(app: Express, port: number, host = "127.0.0.1"): Promise<RunningServer> {
-  const server = app.listen(port, host);
+  const server = createServer(traceRequests(app)).listen(port, host);
   await once(server, "listening");
   const address = server.address() as AddressInfo;
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${address.port}`;

@@ -1,6 +1,6 @@
 import type { Express } from "express";
 import { createLogger, type Logger } from "@crm-sync/logging";
-import { startTelemetry } from "@crm-sync/telemetry";
+import { startTelemetry, type OtlpAuth } from "@crm-sync/telemetry";
 import { listen, type RunningServer } from "./listen.ts";
 import { stopOnSignals, type ShutdownTask } from "./shutdown.ts";
 
@@ -9,6 +9,7 @@ interface ServiceEnv {
   LOG_LEVEL: string;
   GOOGLE_CLOUD_PROJECT: string;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  OTLP_AUTH?: OtlpAuth | undefined;
 }
 
 export interface ServiceParts {
@@ -36,7 +37,12 @@ export async function runService<E extends ServiceEnv>(
   try {
     // Before anything else runs, so every span of the service is recorded (and exported last on stop).
     const endpoint = options.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-    const stopTelemetry = await startTelemetry({ serviceName: options.name, ...(endpoint === undefined ? {} : { otlpEndpoint: endpoint }) });
+    const stopTelemetry = await startTelemetry({
+      serviceName: options.name,
+      projectId: options.env.GOOGLE_CLOUD_PROJECT,
+      otlpAuth: options.env.OTLP_AUTH ?? "none",
+      ...(endpoint === undefined ? {} : { otlpEndpoint: endpoint }),
+    });
     const parts = await options.build(options.env, logger);
     const running = await listen(parts.app, options.env.PORT, options.host ?? "0.0.0.0");
     stopOnSignals(logger, [stopTelemetry, ...(parts.stop ?? []), () => running.close()]);

@@ -1,13 +1,27 @@
-import { context, propagation, trace } from "@opentelemetry/api";
+import { propagation, trace, context } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { NodeSDK } from "@opentelemetry/sdk-node";
+import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import { googleAuthHeaders } from "./google-auth-headers.ts";
+import { startHttpClientSpans } from "./http-client-spans.ts";
+import { ScrubbingSpanExporter } from "./scrubbing-exporter.ts";
+
+export type OtlpAuth = "none" | "google";
 
 export interface TelemetryOptions {
   serviceName: string;
   /** OTLP/HTTP collector, e.g. `http://127.0.0.1:4318`. Without it spans are created (trace ids in logs) but not exported. */
   otlpEndpoint?: string;
+  /**
+   * `google`: every export carries an access token of the service's Google credentials (on Cloud
+   * Run its service account), as Cloud Trace's OTLP endpoint `https://telemetry.googleapis.com`
+   * requires. `none` (default): a local collector that asks for nothing.
+   */
+  otlpAuth?: OtlpAuth;
+  /** Named on every span (`gcp.project_id`): Cloud Trace files the spans under this project. */
+  projectId?: string;
 }
 
 export type StopTelemetry = () => Promise<void>;
@@ -17,32 +31,38 @@ function tracesUrl(endpoint: string): string {
   return trimmed.endsWith("/v1/traces") ? trimmed : `${trimmed}/v1/traces`;
 }
 
+function spanProcessorOf(options: TelemetryOptions): SpanProcessor {
+  // Without a processor spans still get ids (logs carry them); nothing leaves the process.
+  if (options.otlpEndpoint === undefined) return new NoopSpanProcessor();
+  const exporter = new OTLPTraceExporter({
+    url: tracesUrl(options.otlpEndpoint),
+    ...(options.otlpAuth === "google" ? { headers: googleAuthHeaders() } : {}),
+  });
+  // Scrubbed on the way out, whatever a span was given: the logging rules hold for traces too.
+  return new BatchSpanProcessor(new ScrubbingSpanExporter(exporter));
+}
+
 /**
- * Registers the tracer provider, W3C propagation and the AsyncLocalStorage context manager.
- * Metrics and log exporters are set to none explicitly: NodeSDK otherwise reads OTEL_* and
- * would try to reach a collector that is not there.
+ * Registers the tracer provider, W3C propagation, the AsyncLocalStorage context manager and
+ * HTTP client spans (fetch). Only the tracing SDK: no metrics or log pipelines, no
+ * auto-instrumentation (HTTP server and Postgres spans are made by libs/server and libs/db).
  */
 export async function startTelemetry(options: TelemetryOptions): Promise<StopTelemetry> {
-  // Without a span processor NodeSDK registers no tracer provider, and then no trace ids exist.
-  const spanProcessor: SpanProcessor =
-    options.otlpEndpoint === undefined
-      ? new NoopSpanProcessor()
-      : new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(options.otlpEndpoint) }));
-  const sdk = new NodeSDK({
-    serviceName: options.serviceName,
-    autoDetectResources: false,
-    spanProcessors: [spanProcessor],
-    metricReaders: [],
-    logRecordProcessors: [],
-    instrumentations: [],
-    textMapPropagator: new W3CTraceContextPropagator(),
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({
+      "service.name": options.serviceName,
+      ...(options.projectId === undefined ? {} : { "gcp.project_id": options.projectId }),
+    }),
+    spanProcessors: [spanProcessorOf(options)],
   });
-  sdk.start();
+  provider.register({ propagator: new W3CTraceContextPropagator() });
+  const stopClientSpans = startHttpClientSpans();
   let stopped = false;
   return async () => {
     if (stopped) return;
     stopped = true;
-    await sdk.shutdown();
+    stopClientSpans();
+    await provider.shutdown();
     // Clearing the globals lets a later startTelemetry in the same process (tests) register again.
     trace.disable();
     propagation.disable();

@@ -13,3 +13,5 @@ export { startSmtpSink } from "./smtp-sink.ts";
 export type { SmtpSink, SmtpSinkOptions } from "./smtp-sink.ts";
 export { certsOf, forgedIdTokens, generateSigningKey, signIdToken, tamperClaims } from "./id-tokens.ts";
 export type { IdTokenClaims, SigningKey, TokenAlgorithm } from "./id-tokens.ts";
+export { startOtlpReceiver } from "./otlp-receiver.ts";
+export type { OtlpReceiver, ReceivedSpan } from "./otlp-receiver.ts";

@@ -19,6 +19,8 @@ export interface StackOptions {
   customers?: number;
   /** Passed to every service (spans exported there). */
   otlpEndpoint?: string;
+  /** The notifier's TRACE_URL_TEMPLATE: alert emails link each run's trace (`{traceId}`). */
+  traceUrlTemplate?: string;
   /** Logs, mail and state; a new temp folder by default. */
   dir?: string;
   /** Retry policy of the push subscriptions; short locally so failures show quickly. */
@@ -147,6 +149,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         ALERT_TO: "office@club.invalid",
         ALERT_FROM: "crm-sync@club.invalid",
         DASHBOARD_URL: `${services.trigger}/`,
+        ...(options.traceUrlTemplate === undefined ? {} : { TRACE_URL_TEMPLATE: options.traceUrlTemplate }),
       },
     };
     const running = new Map<ServiceName, ServiceProcess>();

@@ -8,13 +8,17 @@ import { PubSub } from "@google-cloud/pubsub";
 import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@crm-sync/db";
-import { chromiumMissing, gate, launchChromium, postgresMissing, pubsubEmulatorMissing, waitFor } from "@crm-sync/testing";
+import { chromiumMissing, gate, launchChromium, postgresMissing, pubsubEmulatorMissing, startOtlpReceiver, waitFor, type OtlpReceiver } from "@crm-sync/testing";
 import { createTriggerClient, type RunView, type TriggerClient } from "@crm-sync/trigger-client";
 import type { StackInfo } from "../src/start-stack.ts";
-import { startOtlpReceiver } from "./otlp-receiver.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const CUSTOMERS = 200;
+// Where the alert emails link traces; Cloud Trace's console in the cloud (infra/), any URL here.
+const TRACE_URL_TEMPLATE = "https://traces.example.test/trace?tid={traceId}";
+// A caller's own trace, sent as traceparent with one sync request: the run must continue it.
+const CALLER_TRACE = "5e1f0c4a9b8d7e6f5a4b3c2d1e0f9a8b";
+const CALLER_SPAN = "a1b2c3d4e5f60718";
 const skip =
   gate("Pub/Sub emulator", pubsubEmulatorMissing()) || gate("PostgreSQL", await postgresMissing()) || gate("Chromium", chromiumMissing());
 
@@ -23,7 +27,7 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
   let info: StackInfo;
   let client: TriggerClient;
   let db: Database;
-  let otlp: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  let otlp: OtlpReceiver;
   const firstRun: { view?: RunView } = {};
 
   let stackDir: string;
@@ -34,7 +38,7 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
     stack = spawn(process.execPath, ["tools/stack/src/main.ts"], {
       cwd: root,
       // A short batch delay so spans arrive while the test waits, not seconds later.
-      env: { ...process.env, STACK_DIR: stackDir, STACK_CUSTOMERS: String(CUSTOMERS), OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_BSP_SCHEDULE_DELAY: "200" },
+      env: { ...process.env, STACK_DIR: stackDir, STACK_CUSTOMERS: String(CUSTOMERS), OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_BSP_SCHEDULE_DELAY: "200", TRACE_URL_TEMPLATE },
       stdio: ["ignore", "pipe", "inherit"],
     });
     info = await new Promise<StackInfo>((resolve, reject) => {
@@ -146,7 +150,7 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
     expect(replayed.sourceObject?.name).toBe(object);
   });
 
-  it("emails the office once when the portal password breaks, and leaves the table alone", async () => {
+  it("emails the office once when the portal password breaks, leaves the table alone, and links the trace the services exported (the caller's, with HTTP and Postgres spans)", async () => {
     const portalPassword = "a-new-password-nobody-told-us";
     const response = await fetch(`${info.portalUrl}/__admin/config`, {
       method: "POST",
@@ -158,7 +162,8 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
     const before = await mail(mailDir);
 
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const { run } = await client.requestSync();
+      // The first request comes from a caller with a trace of its own (the email's run).
+      const { run } = attempt === 0 ? await requestSyncInTrace(info, CALLER_TRACE, CALLER_SPAN) : await client.requestSync();
       const failed = await client.waitForRun(run.runId, { intervalMs: 200, timeoutMs: 90_000 });
       expect(failed).toMatchObject({ status: "failed", error: { code: "PORTAL_AUTH_FAILED" }, destinationUntouched: true });
       // The notifier has decided about this failure once its alert state names the run.
@@ -173,6 +178,31 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
     expect(text).not.toContain(portalPassword);
     expect(text).not.toContain(info.apiToken);
     expect(await activeCustomers()).toBe(CUSTOMERS);
+
+    // The email's trace link names the trace the caller started, and the services exported it:
+    // the trigger's HTTP span continuing the caller's, Postgres statements, and each service on the way.
+    const linked = new URL(/https:\/\/traces\.example\.test\/trace\?tid=[0-9a-f]{32}/.exec(text)?.[0] ?? "https://none.invalid").searchParams.get("tid");
+    expect(linked).toBe(CALLER_TRACE);
+    const expected = ["trigger", "scraper", "notifier"];
+    await waitFor(
+      () => {
+        const spans = otlp.spans.filter((span) => span.traceId === linked);
+        const ok =
+          expected.every((service) => spans.some((span) => span.service === service)) &&
+          spans.some((span) => span.service === "notifier" && span.attributes["db.system.name"] === "postgresql");
+        return ok || undefined;
+      },
+      { what: "the linked trace's spans from trigger, scraper and notifier", timeoutMs: 30_000 },
+    );
+    const spans = otlp.spans.filter((span) => span.traceId === linked);
+    const server = spans.find((span) => span.service === "trigger" && span.name === "POST /v1/syncs");
+    expect(server).toMatchObject({ kind: 2, parentSpanId: CALLER_SPAN, attributes: { "http.route": "/v1/syncs", "http.response.status_code": 202 } });
+    const postgres = spans.filter((span) => span.attributes["db.system.name"] === "postgresql");
+    expect(new Set(postgres.map((span) => span.service))).toEqual(new Set(["trigger", "notifier"]));
+    expect(postgres.every((span) => span.kind === 3 && /^[A-Z]+( [a-z_.]+)?$/.test(span.name))).toBe(true);
+    // No value of the run's data in any span of it: no token, no portal password.
+    expect(JSON.stringify(spans)).not.toContain(info.apiToken);
+    expect(JSON.stringify(spans)).not.toContain(portalPassword);
   });
 
   // Last: a queued run would make a sync request above coalesce into it.
@@ -188,6 +218,17 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
     expect(swept.error?.message).toContain("Stage timeout");
   });
 });
+
+/** POST /v1/syncs as a caller inside its own trace (W3C traceparent), as a traced client would. */
+async function requestSyncInTrace(info: StackInfo, traceId: string, spanId: string): Promise<{ run: RunView }> {
+  const response = await fetch(`${info.apiUrl}/v1/syncs`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${info.apiToken}`, "content-type": "application/json", traceparent: `00-${traceId}-${spanId}-01` },
+    body: "{}",
+  });
+  expect(response.status).toBe(202);
+  return (await response.json()) as { run: RunView };
+}
 
 async function mail(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((name) => name.endsWith(".eml")).sort();
