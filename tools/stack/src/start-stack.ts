@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ensureBucket } from "@crm-sync/blob";
 import { createPubSubClient, provisionTopology, serviceSubscriptionSpecs, type ServiceName } from "@crm-sync/bus";
 import { startFakePortal } from "@crm-sync/fake-qashier";
-import { createTestDatabase, freePort, startGcsTestServer, startPubSubEmulator } from "@crm-sync/testing";
+import { createTestDatabase, freePort, startGcsTestServer, startPubSubEmulator, type GcsTestServer, type PubSubEmulator } from "@crm-sync/testing";
 import { startCuttableProxy, type CuttableProxy } from "./cuttable-proxy.ts";
 import { startServiceProcess, type ServiceProcess } from "./service-process.ts";
 import { startSmtpSink, type SmtpSink } from "./smtp-sink.ts";
@@ -15,6 +15,8 @@ export interface StackOptions {
   databaseUrl?: string;
   /** Use this emulator instead of starting one. */
   emulatorHost?: string;
+  /** Start a private emulator even when PUBSUB_EMULATOR_HOST names a shared one: only a private one can be frozen. */
+  privateEmulator?: boolean;
   /** Customers in the fake portal. */
   customers?: number;
   /** Passed to every service (spans exported there). */
@@ -63,9 +65,11 @@ export interface RunningStack {
   peakRssMb(service: ServiceName): Promise<number>;
   /** The database proxy; undefined unless `databaseProxy` was asked for. */
   db: Pick<CuttableProxy, "cut" | "restore" | "isCut"> | undefined;
-  /** The GCS test server: its URL (to look at stored objects) and injected failures. */
-  gcs: { url: string; failNext(count: number, status?: number): void; readonly requestCount: number };
+  /** The GCS test server: its URL (to look at stored objects), injected failures, held answers and what it answered. */
+  gcs: Pick<GcsTestServer, "url" | "failNext" | "requestCount" | "answered" | "holdNext">;
   smtp: Pick<SmtpSink, "down" | "up" | "stall" | "resume" | "connections">;
+  /** Freezes and thaws the stack's own Pub/Sub emulator (publishes and pushes hang meanwhile). */
+  emulator: Pick<PubSubEmulator, "freeze" | "thaw">;
   stop(): Promise<void>;
 }
 
@@ -86,8 +90,22 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const projectId = `crm-sync-stack-${randomBytes(3).toString("hex")}`;
 
     const emulator =
-      options.emulatorHost === undefined ? await startPubSubEmulator(projectId) : { host: options.emulatorHost, projectId, stop: async () => {} };
-    stops.push(() => emulator.stop());
+      options.emulatorHost === undefined
+        ? await startPubSubEmulator(projectId, { private: options.privateEmulator ?? false })
+        : {
+            host: options.emulatorHost,
+            projectId,
+            freeze: () => {
+              throw new Error("the stack was given an emulator; it cannot freeze it");
+            },
+            thaw: () => {},
+            stop: async () => {},
+          };
+    // A frozen emulator would never stop.
+    stops.push(async () => {
+      emulator.thaw();
+      await emulator.stop();
+    });
     const database = options.databaseUrl === undefined ? await createTestDatabase("crm_sync_stack") : undefined;
     if (database !== undefined) stops.push(() => database.drop());
     const databaseUrl = options.databaseUrl ?? database?.url ?? "";
@@ -197,6 +215,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       db: proxy?.proxy,
       gcs,
       smtp,
+      emulator: { freeze: () => emulator.freeze(), thaw: () => emulator.thaw() },
       stop,
     };
   } catch (error) {
