@@ -40,8 +40,7 @@ describe.skipIf(skip)("a 1,000,000-customer export end to end on the multi-proce
     // CSV reading and identity rule, none of the loader's code), against the table read back
     // column by column; both reduced to the same order-free digest.
     const oracleStarted = Date.now();
-    const oracle = await oracleOfRun(stack.gcs.url, run.runId);
-    const table = await tableDigest(db);
+    const [oracle, table] = await Promise.all([oracleOfRun(stack.gcs.url, run.runId), tableDigest(db)]);
     const checkSeconds = (Date.now() - oracleStarted) / 1000;
     const same = table.active === oracle.active && table.digest === oracle.digest;
     process.stderr.write(`[1M e2e] loader peak RSS ${loaderPeak.toFixed(0)} MB, scraper ${scraperPeak.toFixed(0)} MB, run ${finished.durationMs} ms, oracle check ${checkSeconds.toFixed(1)} s\n`);

@@ -14,7 +14,7 @@ import type { Database } from "@crm-sync/db";
 export interface CustomerSetDigest {
   /** Active customers (rows). */
   active: number;
-  /** Sum of the rows' SHA-256 prefixes mod 2^128: independent of row order, sensitive to every column. */
+  /** The rows' SHA-256 prefixes summed in four 32-bit lanes: independent of row order, sensitive to every column. */
   digest: string;
 }
 
@@ -26,7 +26,6 @@ export interface ExportOracle extends CustomerSetDigest {
 }
 
 const HEADER = ["Store", "Customer", "Contact Number", "Address", "Email", "Date of Birth", "Date Joined", "Available Credit", "Available Point", "Source", "SMS PDPA", "Email PDPA"];
-const MOD = 1n << 128n;
 
 /** dd/mm/yyyy as an ISO date; blank stays blank. */
 function isoDate(text: string): string {
@@ -66,17 +65,60 @@ function identity(record: readonly string[]): string {
   return `name:${(record[1] ?? "").trim()}|${isoDate(record[6] ?? "")}`;
 }
 
-function lineHash(line: string): bigint {
-  return BigInt(`0x${createHash("sha256").update(line).digest("hex").slice(0, 32)}`);
+/**
+ * An order-free digest of a multiset of lines: each line's SHA-256, its first 128 bits added lane
+ * by lane (mod 2^32). Plain numbers, not BigInt: a million rows cost the hashing, little else.
+ */
+class SetDigest {
+  private readonly lanes = new Uint32Array(4);
+  add(line: string): void {
+    this.addHash(createHash("sha256").update(line).digest(), 0);
+  }
+  /** Adds the 128 bits at `offset` of `words` (a line's hash kept earlier). */
+  addHash(hash: Buffer | Uint32Array, offset: number): void {
+    for (let i = 0; i < 4; i++) {
+      const word = Buffer.isBuffer(hash) ? hash.readUInt32BE(i * 4) : (hash[offset + i] ?? 0);
+      this.lanes[i] = ((this.lanes[i] ?? 0) + word) >>> 0;
+    }
+  }
+  hex(): string {
+    return [...this.lanes].map((lane) => lane.toString(16).padStart(8, "0")).join("");
+  }
 }
 
-const hex = (sum: bigint) => sum.toString(16).padStart(32, "0");
+/** Each identity's record count and its first record's hash, in flat typed arrays (a million identities fit in ~20 MB plus the keys). */
+class IdentityTable {
+  readonly index = new Map<string, number>();
+  counts = new Uint32Array(1 << 16);
+  hashes = new Uint32Array(4 << 16);
+  size = 0;
+  see(key: string, line: () => string): void {
+    const at = this.index.get(key);
+    if (at !== undefined) {
+      this.counts[at] = (this.counts[at] ?? 0) + 1;
+      return;
+    }
+    if (this.size === this.counts.length) {
+      const counts = new Uint32Array(this.counts.length * 2);
+      counts.set(this.counts);
+      this.counts = counts;
+      const hashes = new Uint32Array(this.hashes.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+    }
+    const hash = createHash("sha256").update(line()).digest();
+    for (let i = 0; i < 4; i++) this.hashes[this.size * 4 + i] = hash.readUInt32BE(i * 4);
+    this.counts[this.size] = 1;
+    this.index.set(key, this.size);
+    this.size += 1;
+  }
+}
 
 /** Reads the export (the bytes the scraper stored) and computes what the table must hold. */
 export async function oracleFromExport(body: Readable | AsyncIterable<Uint8Array>): Promise<ExportOracle> {
-  // Two passes over one read: the first keeps only each identity's count and line hash, so a
-  // million rows cost a map of hashes, not of rows.
-  const byIdentity = new Map<string, { count: number; hash: bigint }>();
+  // One read: each identity's count and its first record's hash; a million rows cost a map of
+  // keys and two typed arrays, not the rows.
+  const identities = new IdentityTable();
   let records = 0;
   let header = true;
   const parser = Readable.from(body).pipe(parse({ bom: true, relax_column_count: false }));
@@ -87,28 +129,26 @@ export async function oracleFromExport(body: Readable | AsyncIterable<Uint8Array
       continue;
     }
     records += 1;
-    const key = identity(record);
-    const seen = byIdentity.get(key);
-    if (seen === undefined) byIdentity.set(key, { count: 1, hash: lineHash(exportLine(record)) });
-    else seen.count += 1;
+    identities.see(identity(record), () => exportLine(record));
   }
-  let sum = 0n;
+  const sum = new SetDigest();
   let active = 0;
   let duplicates = 0;
-  for (const { count, hash } of byIdentity.values()) {
+  for (let at = 0; at < identities.size; at++) {
+    const count = identities.counts[at] ?? 0;
     if (count > 1) {
       duplicates += count;
       continue;
     }
     active += 1;
-    sum = (sum + hash) % MOD;
+    sum.addHash(identities.hashes, at * 4);
   }
-  return { records, duplicates, active, digest: hex(sum) };
+  return { records, duplicates, active, digest: sum.hex() };
 }
 
 /** The active customers as the table holds them, every exported column, digested like the oracle. */
 export async function tableDigest(db: Database): Promise<CustomerSetDigest> {
-  let sum = 0n;
+  const sum = new SetDigest();
   let active = 0;
   const cursor = db.sql<Array<Record<string, string | null>>>`
     select store, customer_name, contact_number, address, email,
@@ -122,11 +162,11 @@ export async function tableDigest(db: Database): Promise<CustomerSetDigest> {
         row["store"], row["customer_name"], row["contact_number"], row["address"], row["email"], row["date_of_birth"], row["date_joined"],
         row["available_credit"], row["available_point"], row["source"], row["sms_pdpa"], row["email_pdpa"],
       ].map((value) => value ?? "");
-      sum = (sum + lineHash(canonical(columns))) % MOD;
+      sum.add(canonical(columns));
       active += 1;
     }
   }
-  return { active, digest: hex(sum) };
+  return { active, digest: sum.hex() };
 }
 
 /** The export a run stored, streamed from the GCS test server's JSON API. */
