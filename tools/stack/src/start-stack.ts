@@ -61,6 +61,8 @@ export interface RunningStack {
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a service again on the same port with the same env; resolves once it is healthy. */
   restart(service: ServiceName): Promise<void>;
+  /** Whether the service's process is alive (false once killed, or dead of an uncaught error). */
+  running(service: ServiceName): boolean;
   /** The service process's peak resident memory so far (Linux VmHWM), in MB. */
   peakRssMb(service: ServiceName): Promise<number>;
   /** The database proxy; undefined unless `databaseProxy` was asked for. */
@@ -165,6 +167,10 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       },
     };
     const running = new Map<ServiceName, ServiceProcess>();
+    const alive = (name: ServiceName) => {
+      const child = running.get(name)?.child;
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
+    };
     const launch = async (name: ServiceName) => {
       running.set(name, await startServiceProcess(name, ports[name], envOf[name], join(logDir, `${name}.log`)));
     };
@@ -198,12 +204,10 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         await running.get(name)?.kill(signal);
       },
       restart: async (name) => {
-        const current = running.get(name);
-        if (current !== undefined && current.child.exitCode === null && current.child.signalCode === null) {
-          throw new Error(`${name} is still running; kill it before restarting it`);
-        }
+        if (alive(name)) throw new Error(`${name} is still running; kill it before restarting it`);
         await launch(name);
       },
+      running: alive,
       peakRssMb: async (name) => {
         const pid = running.get(name)?.child.pid;
         if (pid === undefined) throw new Error(`${name} is not running`);
