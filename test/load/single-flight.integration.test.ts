@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InMemoryBus } from "@crm-sync/bus";
 import type { EventOf } from "@crm-sync/contracts";
@@ -10,6 +11,15 @@ import { tally } from "../support/bounded-pool.ts";
 
 const API_TOKEN = "load-test-api-token-0123456789";
 const PRESSES = 100;
+// The race this test is about only happens if presses are inside the trigger together: at
+// least this many must have been in flight at the server at one moment.
+const MIN_OVERLAP = 10;
+
+/** When each request arrived at the server and when its answer was sent (hrtime, ns). */
+interface Handled {
+  arrived: bigint;
+  answered: bigint | undefined;
+}
 
 describe.skipIf(gate("Postgres", await postgresMissing()))("100 people press Update Customer Data at once (trigger on Postgres)", () => {
   let database: TestDatabase;
@@ -18,6 +28,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("100 people press Upd
   let trigger: Trigger;
   let server: RunningServer;
   const requested: Array<EventOf<"sync-requested">> = [];
+  const handled: Handled[] = [];
 
   beforeAll(async () => {
     const logger = createLogger({ service: "single-flight-load", level: "silent" });
@@ -32,6 +43,12 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("100 people press Upd
     });
     trigger = createTrigger({ db, bus, logger, auth: { apiTokens: [{ name: "load-test", role: "operator", token: API_TOKEN }] } });
     server = await listen(trigger.app, 0);
+    // Beside express's own listener: sees every request arrive and its answer leave.
+    server.server.on("request", (_req: IncomingMessage, res: ServerResponse) => {
+      const entry: Handled = { arrived: process.hrtime.bigint(), answered: undefined };
+      handled.push(entry);
+      res.once("finish", () => (entry.answered = process.hrtime.bigint()));
+    });
   });
   afterAll(async () => {
     await server?.close(500);
@@ -54,10 +71,16 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("100 people press Upd
     const answers = await Promise.all(Array.from({ length: PRESSES }, press));
     await bus.drain();
     const [created] = await db.sql<Array<{ n: number }>>`select count(*)::integer as n from crm_sync.runs`;
+    const overlap = overlapOf(handled);
     await annotate(
       `${PRESSES} presses → ${answers.filter((a) => a.status === 202).length} answered 202; ${created?.n} run created, ` +
-        `${answers.filter((a) => a.body.coalesced).length} coalesced; ${requested.length} sync-requested published`,
+        `${answers.filter((a) => a.body.coalesced).length} coalesced; ${requested.length} sync-requested published; ` +
+        `at the server ${overlap.peak} presses in flight at once at the peak, ${overlap.beforeFirstAnswer} arrived before the first answer left ` +
+        `(arrivals spread over ${overlap.arrivalSpreadMs.toFixed(1)} ms, answers over ${overlap.answerSpreadMs.toFixed(1)} ms)`,
     );
+
+    expect(handled.length).toBe(PRESSES);
+    expect(overlap.peak).toBeGreaterThanOrEqual(MIN_OVERLAP);
 
     expect(tally(answers.map((a) => a.status))).toEqual({ "202": PRESSES });
     expect(tally(answers.map((a) => String(a.body.coalesced)))).toEqual({ false: 1, true: PRESSES - 1 });
@@ -70,3 +93,31 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("100 people press Upd
     expect(requested.map((event) => event.runId)).toEqual([runId]);
   });
 });
+
+/** How much the handled requests overlapped: the most in flight at once, and how many arrived before any was answered. */
+function overlapOf(handled: readonly Handled[]) {
+  const events = handled.flatMap((entry) => [
+    { at: entry.arrived, delta: 1 },
+    ...(entry.answered === undefined ? [] : [{ at: entry.answered, delta: -1 }]),
+  ]);
+  // At equal instants the answer goes first, so touching intervals do not count as overlapping.
+  events.sort((a, b) => (a.at === b.at ? a.delta - b.delta : a.at < b.at ? -1 : 1));
+  let inFlight = 0;
+  let peak = 0;
+  for (const event of events) {
+    inFlight += event.delta;
+    peak = Math.max(peak, inFlight);
+  }
+  const arrivals = handled.map((entry) => entry.arrived);
+  const answers = handled.flatMap((entry) => (entry.answered === undefined ? [] : [entry.answered]));
+  const min = (values: bigint[]) => values.reduce((a, b) => (b < a ? b : a));
+  const max = (values: bigint[]) => values.reduce((a, b) => (b > a ? b : a));
+  const firstAnswer = min(answers);
+  const ms = (ns: bigint) => Number(ns) / 1e6;
+  return {
+    peak,
+    beforeFirstAnswer: arrivals.filter((at) => at < firstAnswer).length,
+    arrivalSpreadMs: ms(max(arrivals) - min(arrivals)),
+    answerSpreadMs: ms(max(answers) - firstAnswer),
+  };
+}

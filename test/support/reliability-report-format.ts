@@ -1,4 +1,5 @@
 import type { ReliabilitySuite } from "./reliability-suites.ts";
+import type { ReportedCommit } from "./report-commit.ts";
 
 /**
  * docs/reliability.md as text, and back: the reporter renders it, the currentness test parses
@@ -30,6 +31,8 @@ export interface ReportRun {
   command: string;
   generatedAt: Date;
   node: string;
+  /** The commit the suites ran on, and covered files that differed from it. */
+  commit: ReportedCommit;
   sections: readonly ReportSection[];
 }
 
@@ -40,6 +43,9 @@ export interface ParsedCase {
 }
 
 const CASE_TABLE_HEADER = "| case | outcome | measured | seconds |";
+const COMMIT_LINE = /^Describes commit `([0-9a-f]{40})`(?:, with uncommitted changes to (\d+) covered file)?/;
+const TOTALS_LINE = /^\*\*(\d+) cases: (\d+) passed, (\d+) failed, (\d+) skipped\*\*(, \*\*(\d+) file error\(s\)\*\*)?/;
+const FILE_ERROR = "**Errors outside the tests (a file that failed to load, a set-up or tear-down that threw):**";
 const REGENERATE = "npm test";
 
 // Markdown that must show a test name verbatim: backslash-escape what would render as markup
@@ -137,6 +143,11 @@ export function renderReliabilityReport(run: ReportRun): string {
       (fileErrors > 0 ? `, **${fileErrors} file error(s)**` : "") +
       ` (${seconds(total.seconds)} s in tests).`,
     "",
+    `Describes commit \`${run.commit.head}\`` +
+      (run.commit.changed.length === 0
+        ? " (the working tree matched it in every covered path)."
+        : `, with uncommitted changes to ${run.commit.changed.length} covered file(s): ${escapeCell(run.commit.changed.slice(0, 10).join(", "))}${run.commit.changed.length > 10 ? ", …" : ""}.`),
+    "",
     row(["suite", "cases", "passed", "failed", "skipped", "seconds"]),
     row(["---", "---:", "---:", "---:", "---:", "---:"]),
     ...run.sections.map((section) => {
@@ -146,7 +157,7 @@ export function renderReliabilityReport(run: ReportRun): string {
   ];
   for (const section of run.sections) {
     lines.push("", `## ${escapeCell(section.suite.title)}`, "", `\`${section.suite.file}\`: ${escapeCell(section.suite.proves)}`, "");
-    for (const error of section.fileErrors) lines.push(`**The file failed before its tests ran:** ${escapeCell(firstLine(error))}`, "");
+    for (const error of section.fileErrors) lines.push(`${FILE_ERROR} ${escapeCell(firstLine(error))}`, "");
     lines.push(CASE_TABLE_HEADER, row(["---", "---", "---", "---:"]));
     for (const testCase of section.cases) {
       lines.push(row([escapeCell(testCase.name), escapeCell(outcomeCell(testCase)), escapeCell(testCase.measured.join("; ")), seconds(testCase.seconds)]));
@@ -180,4 +191,30 @@ export function parseReliabilityReport(markdown: string): Map<string, ParsedCase
     }
   }
   return sections;
+}
+
+export interface ReportFacts {
+  /** The commit the report says it describes; undefined in a report written before it recorded one. */
+  commit: string | undefined;
+  /** Covered files that differed from that commit when it was written. */
+  uncommitted: number;
+  totals: { cases: number; passed: number; failed: number; skipped: number; fileErrors: number } | undefined;
+  /** Lines that report an error outside the tests. */
+  fileErrorLines: number;
+}
+
+/** What the report says about itself, beyond its cases: its commit and its totals. */
+export function parseReportFacts(markdown: string): ReportFacts {
+  const lines = markdown.split("\n");
+  const commit = lines.map((line) => COMMIT_LINE.exec(line)).find((match) => match !== null);
+  const totals = lines.map((line) => TOTALS_LINE.exec(line)).find((match) => match !== null);
+  return {
+    commit: commit?.[1],
+    uncommitted: Number(commit?.[2] ?? 0),
+    totals:
+      totals === undefined || totals === null
+        ? undefined
+        : { cases: Number(totals[1]), passed: Number(totals[2]), failed: Number(totals[3]), skipped: Number(totals[4]), fileErrors: Number(totals[6] ?? 0) },
+    fileErrorLines: lines.filter((line) => line.startsWith(FILE_ERROR)).length,
+  };
 }

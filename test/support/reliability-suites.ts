@@ -18,7 +18,7 @@ export const RELIABILITY_SUITES: readonly ReliabilitySuite[] = [
     file: "tools/stack/test/faults.integration.test.ts",
     title: "Fault injection on the multi-process stack",
     proves:
-      "A kill -9 of any service, an outage of Postgres, the blob store or SMTP at any stage of a sync ends with the run final in the ledger, exactly one outcome published, the table equal to the last good export and exactly the emails due.",
+      "A kill -9 of any service, an outage of Postgres, the blob store or SMTP at the stage each case names (checked: the stage at the kill, the redelivery, the lock held) ends with the run final in the ledger, exactly one outcome published, the table equal to the last good export as the test reads it, and exactly the emails due.",
   },
   {
     file: "services/loader/test/bad-exports.integration.test.ts",
@@ -29,7 +29,7 @@ export const RELIABILITY_SUITES: readonly ReliabilitySuite[] = [
   {
     file: "test/load/single-flight.integration.test.ts",
     title: "Single flight under 100 simultaneous presses",
-    proves: "Many people pressing Update Customer Data at once start one run; the rest are coalesced onto it.",
+    proves: "Many people pressing Update Customer Data at once (checked: in flight together at the server) start one run; the rest are coalesced onto it.",
   },
   {
     file: "test/load/duplicate-deliveries.integration.test.ts",
@@ -39,7 +39,8 @@ export const RELIABILITY_SUITES: readonly ReliabilitySuite[] = [
   {
     file: "tools/stack/test/million.integration.test.ts",
     title: "1,000,000 customers end to end",
-    proves: "A million-customer export is scraped, stored and loaded on the multi-process stack with the loader's memory flat.",
+    proves:
+      "A million-customer export is scraped, stored and loaded on the multi-process stack with the loader's memory flat, and the table then holds every customer exactly as the stored export has it (read by the test, not the loader).",
   },
   {
     file: "test/security/endpoint-auth.integration.test.ts",

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { Storage } from "@google-cloud/storage";
+import { IdempotencyStrategy, Storage } from "@google-cloud/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGcsTestServer, type GcsTestServer } from "@crm-sync/testing";
 
@@ -84,5 +84,47 @@ describe("GCS test server with the real @google-cloud/storage client", () => {
     const before = server.requestCount;
     await expect(storage.bucket("server-buckets").getMetadata()).resolves.toBeDefined();
     expect(server.requestCount).toBe(before + 1);
+  });
+
+  it("aims an injected failure at one route only, and records what each request was answered", async () => {
+    // A client that retries, as the scraper's does, so the upload outlives the injected 503s.
+    const retrying = new Storage({
+      apiEndpoint: server.url,
+      projectId: "crm-sync-test",
+      retryOptions: { autoRetry: true, maxRetries: 3, retryDelayMultiplier: 1, maxRetryDelay: 1, idempotencyStrategy: IdempotencyStrategy.RetryAlways },
+    });
+    const bucket = retrying.bucket("server-buckets");
+    server.failNext(2, { status: 503, only: { method: "POST", pathPrefix: "/upload/storage/v1/b/server-buckets/o" } });
+    const from = server.answered.length;
+    // Requests to other routes pass untouched while the fault waits for an upload.
+    await expect(bucket.getMetadata()).resolves.toBeDefined();
+    await expect(bucket.file("scoped.txt").save("scoped", { resumable: false })).resolves.toBeUndefined();
+    const uploads = server.answered.slice(from).filter((answer) => answer.path.startsWith("/upload/"));
+    // The client retries a 503 on its own: two injected 503s, then the upload that stored it.
+    expect(uploads.map(({ status, injected }) => ({ status, injected }))).toEqual([
+      { status: 503, injected: true },
+      { status: 503, injected: true },
+      { status: 200, injected: false },
+    ]);
+    expect(server.answered.slice(from).filter((answer) => !answer.path.startsWith("/upload/")).every((answer) => !answer.injected)).toBe(true);
+    const [contents] = await bucket.file("scoped.txt").download();
+    expect(contents.toString("utf8")).toBe("scoped");
+  });
+
+  it("holds the answer to one matching request: the upload is stored before its caller hears so", async () => {
+    const bucket = storage.bucket("server-buckets");
+    const hold = server.holdNext({ method: "POST", pathPrefix: "/upload/storage/v1/b/server-buckets/o" });
+    let answered = false;
+    const saving = bucket
+      .file("held.txt")
+      .save("held", { resumable: false })
+      .then(() => (answered = true));
+    await hold.arrived;
+    // Stored while its caller still waits for the answer.
+    const [contents] = await bucket.file("held.txt").download();
+    expect({ contents: contents.toString("utf8"), answered }).toEqual({ contents: "held", answered: false });
+    hold.release();
+    await saving;
+    expect(answered).toBe(true);
   });
 });

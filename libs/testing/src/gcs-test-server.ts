@@ -12,8 +12,12 @@ import express, { type Request, type Response } from "express";
  */
 export interface GcsTestServer {
   url: string;
-  /** The next `count` requests answer `status` (default 503) before reaching the API. */
-  failNext(count: number, status?: number): void;
+  /**
+   * The next `count` requests that match `fault` answer its status (default 503) before reaching
+   * the API; other requests pass. Without `only` every request matches. A number for `fault` is
+   * the status. Setting a fault replaces the previous one; `failNext(0)` clears it.
+   */
+  failNext(count: number, fault?: number | GcsFault): void;
   /**
    * The next media download sends its headers (the full length) and its first `afterBytes`
    * bytes, then nothing more, its connection left open: a download stalled mid-file.
@@ -21,7 +25,51 @@ export interface GcsTestServer {
   stallNextDownload(afterBytes: number): void;
   /** Requests seen so far, injected failures included. */
   readonly requestCount: number;
+  /** Every request answered so far, in arrival order, with the status it got (injected failures included). */
+  readonly answered: readonly GcsAnswer[];
+  /**
+   * The next request matching `route` is served (an upload is stored, a download read) but its
+   * answer waits until `release()`: the caller is caught between the store's effect and its
+   * knowing of it. `arrived` resolves when the request came.
+   */
+  holdNext(route: GcsRoute): GcsHold;
   stop(): Promise<void>;
+}
+
+/** Which requests an injected failure hits. */
+export interface GcsFault {
+  status?: number;
+  only?: GcsRoute;
+}
+
+export interface GcsRoute {
+  method?: string;
+  /** The request path starts with this (e.g. `/upload/storage/v1/b/my-bucket/o`). */
+  pathPrefix?: string;
+  /** Query parameters the request carries with these values (e.g. `{ alt: "media" }`: a download). */
+  query?: Record<string, string>;
+}
+
+export interface GcsHold {
+  arrived: Promise<void>;
+  release(): void;
+}
+
+export interface GcsAnswer {
+  method: string;
+  path: string;
+  query: Record<string, unknown>;
+  status: number;
+  /** True when the status came from `failNext`, not from the API. */
+  injected: boolean;
+}
+
+/** The request (or a recorded answer) is one `route` names; every request matches no route. */
+export function matchesRoute(route: GcsRoute | undefined, req: { method: string; path: string; query: Record<string, unknown> }): boolean {
+  if (route === undefined) return true;
+  if (route.method !== undefined && route.method.toUpperCase() !== req.method) return false;
+  if (route.pathPrefix !== undefined && !req.path.startsWith(route.pathPrefix)) return false;
+  return Object.entries(route.query ?? {}).every(([name, value]) => req.query[name] === value);
 }
 
 interface StoredObject {
@@ -54,9 +102,11 @@ class ApiError extends Error {
 export async function startGcsTestServer(): Promise<GcsTestServer> {
   const buckets = new Map<string, { resource: Record<string, unknown>; objects: Map<string, StoredObject> }>();
   const uploads = new Map<string, PendingUpload>();
-  let failures: { remaining: number; status: number } = { remaining: 0, status: 503 };
+  let failures: { remaining: number; status: number; only: GcsRoute | undefined } = { remaining: 0, status: 503, only: undefined };
   let stallAfter: number | undefined;
   let requestCount = 0;
+  const answered: GcsAnswer[] = [];
+  let hold: { route: GcsRoute; arrive: () => void; released: Promise<void> } | undefined;
   let generationClock = BigInt(Date.now()) * 1000n;
   let baseUrl = "";
 
@@ -117,7 +167,25 @@ export async function startGcsTestServer(): Promise<GcsTestServer> {
   app.use(express.raw({ type: () => true, limit: "1gb" }));
   app.use((req, res, next) => {
     requestCount += 1;
-    if (failures.remaining > 0) {
+    // Recorded when the answer goes out, so a test can count what one route really received.
+    const answer = { method: req.method, path: req.path, query: { ...req.query }, status: 0, injected: false };
+    answered.push(answer);
+    res.once("finish", () => (answer.status = res.statusCode));
+    if (hold !== undefined && matchesRoute(hold.route, req)) {
+      const { arrive, released } = hold;
+      hold = undefined;
+      // The route runs as usual; only the bytes of its answer wait (express ends every answer with `end`).
+      const end = res.end.bind(res) as (...args: unknown[]) => Response;
+      res.end = ((...args: unknown[]) => {
+        void released.then(() => {
+          if (!res.destroyed) end(...args);
+        });
+        return res;
+      }) as Response["end"];
+      arrive();
+    }
+    if (failures.remaining > 0 && matchesRoute(failures.only, req)) {
+      answer.injected = true;
       failures = { ...failures, remaining: failures.remaining - 1 };
       sendError(res, new ApiError(failures.status, "Injected failure from the GCS test server."));
       return;
@@ -274,14 +342,26 @@ export async function startGcsTestServer(): Promise<GcsTestServer> {
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: baseUrl,
-    failNext(count: number, status = 503) {
-      failures = { remaining: count, status };
+    failNext(count: number, fault: number | GcsFault = {}) {
+      const { status = 503, only } = typeof fault === "number" ? { status: fault } : fault;
+      failures = { remaining: count, status, only };
     },
     stallNextDownload(afterBytes: number) {
       stallAfter = afterBytes;
     },
     get requestCount() {
       return requestCount;
+    },
+    get answered() {
+      return answered;
+    },
+    holdNext(route: GcsRoute): GcsHold {
+      let arrive = () => {};
+      let release = () => {};
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      hold = { route, arrive, released };
+      return { arrived, release };
     },
     async stop() {
       server.closeAllConnections();

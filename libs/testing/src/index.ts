@@ -7,8 +7,8 @@ export { createTestDatabase, postgresMissing, POSTGRES_ADMIN_URL } from "./postg
 export type { TestDatabase } from "./postgres.ts";
 export { launchChromium, chromiumMissing, CHROMIUM_PATH } from "./chromium.ts";
 export { openPglite } from "./pglite.ts";
-export { startGcsTestServer } from "./gcs-test-server.ts";
-export type { GcsTestServer } from "./gcs-test-server.ts";
+export { matchesRoute, startGcsTestServer } from "./gcs-test-server.ts";
+export type { GcsAnswer, GcsFault, GcsHold, GcsRoute, GcsTestServer } from "./gcs-test-server.ts";
 export { startSmtpSink } from "./smtp-sink.ts";
 export type { SmtpSink, SmtpSinkOptions } from "./smtp-sink.ts";
 export { certsOf, forgedIdTokens, generateSigningKey, signIdToken, tamperClaims } from "./id-tokens.ts";

@@ -14,6 +14,13 @@ export function pubsubEmulatorMissing(): string | undefined {
 export interface PubSubEmulator {
   host: string;
   projectId: string;
+  /**
+   * Freezes (SIGSTOP) or thaws (SIGCONT) the emulator's processes: publishes and pushes hang
+   * meanwhile, so a fault test can catch a service between two steps. Only a private emulator
+   * can be frozen; a shared one throws.
+   */
+  freeze(): void;
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -22,10 +29,22 @@ export interface PubSubEmulator {
  * emulator (CI starts one), the suite shares it under its own project id, which the emulator
  * keeps fully separate; otherwise a private emulator starts on a free port.
  */
-export async function startPubSubEmulator(projectId = `crm-sync-${randomBytes(4).toString("hex")}`): Promise<PubSubEmulator> {
+export async function startPubSubEmulator(
+  projectId = `crm-sync-${randomBytes(4).toString("hex")}`,
+  options: { /** Start a private emulator even when a shared one is set (a suite that freezes it needs its own). */ private?: boolean } = {},
+): Promise<PubSubEmulator> {
   const shared = process.env["PUBSUB_EMULATOR_HOST"];
-  if (shared !== undefined && shared !== "" && (await answers(shared))) {
-    return { host: shared, projectId, stop: async () => {} };
+  if (options.private !== true && shared !== undefined && shared !== "" && (await answers(shared))) {
+    return {
+      host: shared,
+      projectId,
+      freeze: () => {
+        throw new Error("a shared Pub/Sub emulator (PUBSUB_EMULATOR_HOST) cannot be frozen; start a private one");
+      },
+      // Never frozen, so always thawed.
+      thaw: () => {},
+      stop: async () => {},
+    };
   }
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
@@ -56,6 +75,8 @@ export async function startPubSubEmulator(projectId = `crm-sync-${randomBytes(4)
   return {
     host,
     projectId,
+    freeze: () => signalGroup(child, "SIGSTOP"),
+    thaw: () => signalGroup(child, "SIGCONT"),
     async stop() {
       killGroup(child);
       await exited;
@@ -69,6 +90,11 @@ async function answers(host: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null) throw new Error("the Pub/Sub emulator is not running");
+  process.kill(-child.pid, signal);
 }
 
 function killGroup(child: ChildProcess): void {

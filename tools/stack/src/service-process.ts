@@ -9,7 +9,7 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** SIGTERM, then the exit code (SIGKILL after the grace period). */
   stop(graceMs?: number): Promise<number | null>;
-  /** Sends `signal` (a crash: SIGKILL) and resolves once the process has exited. */
+  /** Sends `signal` (a crash: SIGKILL) and resolves once the process has exited and its log is flushed. */
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
@@ -24,9 +24,12 @@ export async function startServiceProcess(name: string, port: number, env: Recor
     env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", NODE_OPTIONS: SERVICE_NODE_OPTIONS, ...env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // Both pipes feed one file, so neither may end it; it ends once the process and both pipes have
+  // closed. `kill` and `stop` wait for that: afterwards every line the process wrote is in the
+  // file, and whatever follows comes from the next process (the fault tests read it that way).
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => log.end(() => resolve(code))));
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(name, url, exited, logFile);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ensureBucket } from "@crm-sync/blob";
 import { createPubSubClient, provisionTopology, serviceSubscriptionSpecs, type ServiceName } from "@crm-sync/bus";
 import { startFakePortal } from "@crm-sync/fake-qashier";
-import { createTestDatabase, freePort, startGcsTestServer, startPubSubEmulator } from "@crm-sync/testing";
+import { createTestDatabase, freePort, startGcsTestServer, startPubSubEmulator, type GcsTestServer, type PubSubEmulator } from "@crm-sync/testing";
 import { startCuttableProxy, type CuttableProxy } from "./cuttable-proxy.ts";
 import { startServiceProcess, type ServiceProcess } from "./service-process.ts";
 import { startSmtpSink, type SmtpSink } from "./smtp-sink.ts";
@@ -15,6 +15,8 @@ export interface StackOptions {
   databaseUrl?: string;
   /** Use this emulator instead of starting one. */
   emulatorHost?: string;
+  /** Start a private emulator even when PUBSUB_EMULATOR_HOST names a shared one: only a private one can be frozen. */
+  privateEmulator?: boolean;
   /** Customers in the fake portal. */
   customers?: number;
   /** Passed to every service (spans exported there). */
@@ -63,13 +65,17 @@ export interface RunningStack {
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a service again on the same port with the same env; resolves once it is healthy. */
   restart(service: ServiceName): Promise<void>;
+  /** Whether the service's process is alive (false once killed, or dead of an uncaught error). */
+  running(service: ServiceName): boolean;
   /** The service process's peak resident memory so far (Linux VmHWM), in MB. */
   peakRssMb(service: ServiceName): Promise<number>;
   /** The database proxy; undefined unless `databaseProxy` was asked for. */
   db: Pick<CuttableProxy, "cut" | "restore" | "isCut"> | undefined;
-  /** The GCS test server: its URL (to look at stored objects) and injected failures. */
-  gcs: { url: string; failNext(count: number, status?: number): void; readonly requestCount: number };
+  /** The GCS test server: its URL (to look at stored objects), injected failures, held answers and what it answered. */
+  gcs: Pick<GcsTestServer, "url" | "failNext" | "requestCount" | "answered" | "holdNext">;
   smtp: Pick<SmtpSink, "down" | "up" | "stall" | "resume" | "connections">;
+  /** Freezes and thaws the stack's own Pub/Sub emulator (publishes and pushes hang meanwhile). */
+  emulator: Pick<PubSubEmulator, "freeze" | "thaw">;
   stop(): Promise<void>;
 }
 
@@ -90,8 +96,22 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const projectId = `crm-sync-stack-${randomBytes(3).toString("hex")}`;
 
     const emulator =
-      options.emulatorHost === undefined ? await startPubSubEmulator(projectId) : { host: options.emulatorHost, projectId, stop: async () => {} };
-    stops.push(() => emulator.stop());
+      options.emulatorHost === undefined
+        ? await startPubSubEmulator(projectId, { private: options.privateEmulator ?? false })
+        : {
+            host: options.emulatorHost,
+            projectId,
+            freeze: () => {
+              throw new Error("the stack was given an emulator; it cannot freeze it");
+            },
+            thaw: () => {},
+            stop: async () => {},
+          };
+    // A frozen emulator would never stop.
+    stops.push(async () => {
+      emulator.thaw();
+      await emulator.stop();
+    });
     const database = options.databaseUrl === undefined ? await createTestDatabase("crm_sync_stack") : undefined;
     if (database !== undefined) stops.push(() => database.drop());
     const databaseUrl = options.databaseUrl ?? database?.url ?? "";
@@ -153,6 +173,10 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       },
     };
     const running = new Map<ServiceName, ServiceProcess>();
+    const alive = (name: ServiceName) => {
+      const child = running.get(name)?.child;
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
+    };
     const launch = async (name: ServiceName) => {
       running.set(name, await startServiceProcess(name, ports[name], envOf[name], join(logDir, `${name}.log`)));
     };
@@ -188,12 +212,10 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         await running.get(name)?.kill(signal);
       },
       restart: async (name) => {
-        const current = running.get(name);
-        if (current !== undefined && current.child.exitCode === null && current.child.signalCode === null) {
-          throw new Error(`${name} is still running; kill it before restarting it`);
-        }
+        if (alive(name)) throw new Error(`${name} is still running; kill it before restarting it`);
         await launch(name);
       },
+      running: alive,
       peakRssMb: async (name) => {
         const pid = running.get(name)?.child.pid;
         if (pid === undefined) throw new Error(`${name} is not running`);
@@ -205,6 +227,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       db: proxy?.proxy,
       gcs,
       smtp,
+      emulator: { freeze: () => emulator.freeze(), thaw: () => emulator.thaw() },
       stop,
     };
   } catch (error) {
