@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { File, FileMetadata, Storage } from "@google-cloud/storage";
+import { Storage, type File, type FileMetadata } from "@google-cloud/storage";
 import { SyncError } from "@crm-sync/errors";
 import { BlobNotFoundError } from "./blob-errors.ts";
 import { assertSafeBlobName, assertSafePrefix } from "./blob-name.ts";
@@ -24,11 +24,13 @@ export interface GcsBlobStoreOptions {
 export class GcsBlobStore implements BlobStore {
   readonly bucket: string;
   readonly #storage: Storage;
+  readonly #downloads: Storage;
   readonly #signedUrlTtlSeconds: number | undefined;
 
   constructor(options: GcsBlobStoreOptions) {
     this.bucket = options.bucket;
     this.#storage = options.storage;
+    this.#downloads = withoutAutoRetry(options.storage);
     this.#signedUrlTtlSeconds = options.signedUrlTtlSeconds;
   }
 
@@ -69,7 +71,7 @@ export class GcsBlobStore implements BlobStore {
     const info = await this.stat(name);
     if (info === undefined) throw new BlobNotFoundError(this.bucket, name);
     // Pinned to the generation just seen, so the bytes match the metadata.
-    const download = this.#file(name, info.generation).createReadStream();
+    const download = this.#file(name, info.generation, this.#downloads).createReadStream();
     const output = new PassThrough();
     download.on("error", (error) => output.destroy(toBlobError(error, this.bucket, name)));
     // A reader that gives up (a stalled download, a failed load) ends the request too, or its socket stays open.
@@ -117,8 +119,8 @@ export class GcsBlobStore implements BlobStore {
     }
   }
 
-  #file(name: string, generation?: string): File {
-    return this.#storage.bucket(this.bucket).file(name, generation === undefined ? {} : { generation: Number(generation) });
+  #file(name: string, generation?: string, client: Storage = this.#storage): File {
+    return client.bucket(this.bucket).file(name, generation === undefined ? {} : { generation: Number(generation) });
   }
 }
 
@@ -144,4 +146,20 @@ function toInfo(bucket: string, metadata: FileMetadata): BlobInfo {
     contentType: metadata.contentType ?? "application/octet-stream",
     createdAt: metadata.timeCreated ?? "",
   };
+}
+
+/**
+ * The same client for media downloads, with its automatic retries off. @google-cloud/storage 7
+ * retries a download that answered 503 by piping the new response into the stream it already
+ * destroyed; Node throws ERR_STREAM_UNABLE_TO_PIPE there, outside any handler, and the process
+ * dies (googleapis/google-cloud-node#8670; reproduced with one 503 on `alt=media`). Unretried, the
+ * 503 is an error on the stream, BLOB_UNAVAILABLE, and the whole load is retried by redelivery.
+ */
+function withoutAutoRetry(storage: Storage): Storage {
+  return new Storage({
+    projectId: storage.projectId,
+    apiEndpoint: storage.apiEndpoint,
+    authClient: storage.authClient,
+    retryOptions: { ...storage.retryOptions, autoRetry: false },
+  });
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { text } from "node:stream/consumers";
 import { fileURLToPath } from "node:url";
 import { Storage } from "@google-cloud/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -73,6 +74,28 @@ describe("GcsBlobStore against a failing service", () => {
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
+  });
+
+  it("fails a download answered 503 with BLOB_UNAVAILABLE, retryable, and the next read gets the whole file", async () => {
+    // The client's own retry of a download pipes into a stream it destroyed and kills the process
+    // with an uncaught ERR_STREAM_UNABLE_TO_PIPE (vitest fails the run on such an error); the store
+    // reads without it, so the 503 is this read's error and the caller's retry gets the file.
+    const storage = storageFor(server);
+    const bucket = `crm-exports-${++bucketSeq}`;
+    await storage.createBucket(bucket);
+    const store = new GcsBlobStore({ bucket, storage });
+    const content = "customer line\n".repeat(5_000);
+    await store.put("exports/read.csv", Buffer.from(content), { contentType: "text/csv" });
+    server.failNext(1, { only: { query: { alt: "media" } } });
+    const error: unknown = await store.get("exports/read.csv").then(text).then(
+      () => undefined,
+      (rejection: unknown) => rejection,
+    );
+    const downloads = server.answered.filter((answer) => answer.query["alt"] === "media" && answer.path.includes(`/b/${bucket}/`));
+    expect(downloads.map((answer) => answer.status)).toEqual([503]);
+    expect(isSyncError(error) && error.code).toBe("BLOB_UNAVAILABLE");
+    expect(isSyncError(error) && error.retryable).toBe(true);
+    expect(await text(await store.get("exports/read.csv"))).toBe(content);
   });
 
   it("reports BLOB_UNAVAILABLE, retryable, when the service keeps answering 503", async () => {
