@@ -1,8 +1,10 @@
 import { context, propagation, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { NodeSDK } from "@opentelemetry/sdk-node";
+import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -18,31 +20,26 @@ function tracesUrl(endpoint: string): string {
 }
 
 /**
- * Registers the tracer provider, W3C propagation and the AsyncLocalStorage context manager.
- * Metrics and log exporters are set to none explicitly: NodeSDK otherwise reads OTEL_* and
- * would try to reach a collector that is not there.
+ * Registers the tracer provider, W3C propagation and the AsyncLocalStorage context manager
+ * (NodeTracerProvider's default). Only traces: the tracer provider is used directly rather
+ * than NodeSDK, which would pull every metrics/logs exporter into the images.
  */
 export async function startTelemetry(options: TelemetryOptions): Promise<StopTelemetry> {
-  // Without a span processor NodeSDK registers no tracer provider, and then no trace ids exist.
+  // Without an endpoint a no-op processor: spans (and trace ids in logs) exist, nothing is sent.
   const spanProcessor: SpanProcessor =
     options.otlpEndpoint === undefined
       ? new NoopSpanProcessor()
       : new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(options.otlpEndpoint) }));
-  const sdk = new NodeSDK({
-    serviceName: options.serviceName,
-    autoDetectResources: false,
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
     spanProcessors: [spanProcessor],
-    metricReaders: [],
-    logRecordProcessors: [],
-    instrumentations: [],
-    textMapPropagator: new W3CTraceContextPropagator(),
   });
-  sdk.start();
+  provider.register({ propagator: new W3CTraceContextPropagator() });
   let stopped = false;
   return async () => {
     if (stopped) return;
     stopped = true;
-    await sdk.shutdown();
+    await provider.shutdown();
     // Clearing the globals lets a later startTelemetry in the same process (tests) register again.
     trace.disable();
     propagation.disable();
