@@ -15,7 +15,6 @@ interface Manifest {
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
-  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 }
 
 const read = (dir: string) => JSON.parse(readFileSync(join(ROOT, dir, "package.json"), "utf8")) as Manifest;
@@ -24,15 +23,15 @@ const workspaces = ["libs", "services", "tools", "apps"].flatMap((d) => readdirS
 const manifests = new Map(workspaces.map((w) => [w, read(w)]));
 const byName = new Map([...manifests.values()].map((m) => [m.name, m]));
 
-/** Optional peers of a workspace's own workspace dependencies (PGlite, via @crm-sync/db). */
-function optionalPeersOfDependencies(m: Manifest): Set<string> {
-  const peers = new Set<string>();
-  for (const dep of Object.keys(m.dependencies ?? {})) {
-    const meta = byName.get(dep)?.peerDependenciesMeta ?? {};
-    for (const [peer, { optional }] of Object.entries(meta)) if (optional === true) peers.add(peer);
-  }
-  return peers;
-}
+/**
+ * Packages a workspace imports lazily (`await import(…)`) and deliberately does not declare:
+ * whoever needs the feature installs them. libs/db loads PGlite only for `pglite://` URLs
+ * (embedded mode); the CLI declares it, the services' images go without it. Not a peer
+ * dependency: `npm ci --workspace` installs optional peers found in the lock.
+ */
+const LAZY_IMPORTS: Record<string, { packages: string[]; installedBy: string }> = {
+  "libs/db": { packages: ["@electric-sql/pglite", "@electric-sql/pglite-socket"], installedBy: "apps/cli" },
+};
 
 /** Budget per service, without browsers (Playwright's Chromium comes with the scraper's base image). */
 const BUDGET_BYTES = 120 * 1024 * 1024;
@@ -47,27 +46,32 @@ describe("the import scanner", () => {
       'import { readFile } from "node:fs";',
       'const d = await import("pkg-d");',
     ].join("\n");
-    expect(importsOf(source)).toEqual({ runtime: ["pkg-a", "@scope/c", "pkg-d"], typeOnly: ["@scope/b"] });
+    expect(importsOf(source)).toEqual({ runtime: ["pkg-a", "@scope/c"], dynamic: ["pkg-d"], typeOnly: ["@scope/b"] });
   });
 });
 
 describe.each(workspaces)("%s/package.json", (workspace) => {
   const manifest = manifests.get(workspace)!;
-  const { runtime, tests } = workspaceImports(join(ROOT, workspace));
+  const { runtime, lazy: lazilyImported, tests } = workspaceImports(join(ROOT, workspace));
   runtime.delete(manifest.name);
   tests.delete(manifest.name);
   const declared = Object.keys(manifest.dependencies ?? {});
-  const optionalPeers = Object.entries(manifest.peerDependenciesMeta ?? {}).filter(([, m]) => m.optional === true).map(([n]) => n);
+  const lazy = LAZY_IMPORTS[workspace]?.packages ?? [];
+  const installsLazy = Object.values(LAZY_IMPORTS).filter((l) => l.installedBy === workspace).flatMap((l) => l.packages);
 
   it("declares exactly the packages its runtime code imports", () => {
-    // An optional peer is imported lazily and installed only by the workspaces that use it.
-    const needed = [...runtime].filter((name) => !optionalPeers.includes(name)).sort();
-    const extra = optionalPeersOfDependencies(manifest);
-    expect(declared.filter((name) => !extra.has(name)).sort()).toEqual(needed);
+    const needed = [...runtime].filter((name) => !lazy.includes(name));
+    expect(declared.sort()).toEqual([...needed, ...installsLazy].sort());
+    // A lazy import is really lazy: only `import(…)`, never a static import.
+    for (const name of lazy) expect(lazilyImported.has(name), `${name} is imported only with import()`).toBe(true);
   });
 
-  it("declares what its tests and types import, here or at the root", () => {
-    const available = new Set([...declared, ...Object.keys(manifest.devDependencies ?? {}), ...Object.keys(root.devDependencies ?? {})]);
+  // Test tooling is declared at the root only: `npm ci --omit=dev --workspace <service>` follows a
+  // workspace's own devDependencies into other workspaces (and their dependencies), so a
+  // devDependency on @crm-sync/testing would put PGlite, smtp-server and Playwright in the image.
+  it("has no devDependencies of its own; what its tests and types import is a workspace or a root devDependency", () => {
+    expect(manifest.devDependencies).toBeUndefined();
+    const available = new Set([...declared, ...byName.keys(), ...Object.keys(root.devDependencies ?? {})]);
     expect([...tests].filter((name) => !available.has(name)).sort()).toEqual([]);
   });
 

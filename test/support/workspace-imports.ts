@@ -3,11 +3,13 @@ import { join, relative } from "node:path";
 
 /**
  * The packages a workspace's code imports, found by reading its TypeScript sources.
- * Runtime code is everything under src/ and bin/ except tests; tests (`*.test.ts`, test/,
- * bench/) may use devDependencies too.
+ * Runtime code is everything under src/ except tests, plus the package's `bin` entries; the rest
+ * (`*.test.ts`, test/, bench/, measuring scripts) may use devDependencies too.
  */
 export interface WorkspaceImports {
   runtime: Set<string>;
+  /** The runtime imports made only through `import(…)`, never statically. */
+  lazy: Set<string>;
   tests: Set<string>;
 }
 
@@ -23,8 +25,9 @@ export function packageOf(specifier: string): string | null {
   return specifier.startsWith("@") ? `${parts[0]}/${parts[1]}` : (parts[0] ?? null);
 }
 
-export function importsOf(source: string): { runtime: string[]; typeOnly: string[] } {
+export function importsOf(source: string): { runtime: string[]; dynamic: string[]; typeOnly: string[] } {
   const runtime: string[] = [];
+  const dynamic: string[] = [];
   const typeOnly: string[] = [];
   for (const m of source.matchAll(STATIC)) {
     const pkg = packageOf(m[3] ?? "");
@@ -32,9 +35,9 @@ export function importsOf(source: string): { runtime: string[]; typeOnly: string
   }
   for (const m of source.matchAll(DYNAMIC)) {
     const pkg = packageOf(m[1] ?? "");
-    if (pkg !== null) runtime.push(pkg);
+    if (pkg !== null) dynamic.push(pkg);
   }
-  return { runtime, typeOnly };
+  return { runtime, dynamic, typeOnly };
 }
 
 function tsFiles(dir: string): string[] {
@@ -54,14 +57,18 @@ function tsFiles(dir: string): string[] {
 
 export function workspaceImports(workspaceDir: string): WorkspaceImports {
   const runtime = new Set<string>();
+  const staticRuntime = new Set<string>();
   const tests = new Set<string>();
+  const { bin } = JSON.parse(readFileSync(join(workspaceDir, "package.json"), "utf8")) as { bin?: Record<string, string> | string };
+  const bins = new Set(Object.values(typeof bin === "string" ? { bin } : (bin ?? {})).map((path) => path.replace(/^\.\//, "")));
   for (const file of tsFiles(workspaceDir)) {
     const rel = relative(workspaceDir, file);
-    const isRuntime = /^(src|bin)\//.test(rel) && !rel.endsWith(".test.ts");
-    const { runtime: r, typeOnly } = importsOf(readFileSync(file, "utf8"));
-    for (const pkg of r) (isRuntime ? runtime : tests).add(pkg);
+    const isRuntime = (rel.startsWith("src/") && !rel.endsWith(".test.ts")) || bins.has(rel);
+    const { runtime: r, dynamic, typeOnly } = importsOf(readFileSync(file, "utf8"));
+    for (const pkg of [...r, ...dynamic]) (isRuntime ? runtime : tests).add(pkg);
+    if (isRuntime) for (const pkg of r) staticRuntime.add(pkg);
     // Type-only imports still need the package at type-check time: a devDependency.
     for (const pkg of typeOnly) tests.add(pkg);
   }
-  return { runtime, tests };
+  return { runtime, lazy: new Set([...runtime].filter((pkg) => !staticRuntime.has(pkg))), tests };
 }
