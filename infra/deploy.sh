@@ -11,6 +11,10 @@ cd "$(dirname "$0")/.."
 : "${PROJECT:?set PROJECT: Google Cloud project id}"
 REGION="${REGION:-asia-southeast1}" # region of Cloud Run, Artifact Registry, the bucket and Scheduler
 EXPORTS_BUCKET="${EXPORTS_BUCKET:-${PROJECT}-crm-sync-exports}" # bucket for exports and failure artifacts
+EXPORTS_RETENTION_DAYS="${EXPORTS_RETENTION_DAYS:-90}" # days the bucket keeps customer exports before deleting them
+[[ "${EXPORTS_RETENTION_DAYS}" =~ ^[1-9][0-9]*$ ]] || { echo "deploy.sh: EXPORTS_RETENTION_DAYS must be a whole number of days, at least 1" >&2; exit 1; }
+EVIDENCE_RETENTION_DAYS="${EVIDENCE_RETENTION_DAYS:-30}" # days the bucket keeps failure evidence (screenshots, page HTML, traces)
+[[ "${EVIDENCE_RETENTION_DAYS}" =~ ^[1-9][0-9]*$ ]] || { echo "deploy.sh: EVIDENCE_RETENTION_DAYS must be a whole number of days, at least 1" >&2; exit 1; }
 : "${QASHIER_URL:?set QASHIER_URL: base URL of the Qashier portal}"
 : "${QASHIER_USERNAME:?set QASHIER_USERNAME: the portal login the scraper uses}"
 : "${ALERT_TO:?set ALERT_TO: who gets failure, recovery and staleness emails}"
@@ -99,6 +103,16 @@ quiet gcloud artifacts repositories describe crm-sync --location="${REGION}" \
   || gcloud artifacts repositories create crm-sync --repository-format=docker --location="${REGION}"
 quiet gcloud storage buckets describe "gs://${EXPORTS_BUCKET}" \
   || gcloud storage buckets create "gs://${EXPORTS_BUCKET}" --location="${REGION}" --uniform-bucket-level-access
+# Exports and failure evidence hold customer data: lifecycle rules delete them after EXPORTS_RETENTION_DAYS and EVIDENCE_RETENTION_DAYS days.
+LIFECYCLE_FILE="$(mktemp)"
+cat > "${LIFECYCLE_FILE}" <<LIFECYCLE
+{"rule": [
+  {"action":{"type":"Delete"},"condition":{"age":${EXPORTS_RETENTION_DAYS},"matchesPrefix":["exports/"]}},
+  {"action":{"type":"Delete"},"condition":{"age":${EVIDENCE_RETENTION_DAYS},"matchesPrefix":["artifacts/"]}}
+]}
+LIFECYCLE
+gcloud storage buckets update "gs://${EXPORTS_BUCKET}" --lifecycle-file="${LIFECYCLE_FILE}"
+rm -f "${LIFECYCLE_FILE}"
 
 log "Service accounts"
 ensure_service_account crm-sync-scraper "crm-sync scraper"

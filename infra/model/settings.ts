@@ -7,12 +7,18 @@ export interface Setting {
   about: string;
   /** A bash word used when the variable is unset; none means the variable is required. */
   fallback?: string;
+  /** A bash regex the value must match; deploy.sh stops before touching anything otherwise. */
+  pattern?: { regex: string; expected: string };
 }
+
+const WHOLE_DAYS = { regex: "^[1-9][0-9]*$", expected: "a whole number of days, at least 1" };
 
 export const SETTINGS: readonly Setting[] = [
   { name: "PROJECT", about: "Google Cloud project id" },
   { name: "REGION", about: "region of Cloud Run, Artifact Registry, the bucket and Scheduler", fallback: "asia-southeast1" },
   { name: "EXPORTS_BUCKET", about: "bucket for exports and failure artifacts", fallback: "${PROJECT}-crm-sync-exports" },
+  { name: "EXPORTS_RETENTION_DAYS", about: "days the bucket keeps customer exports before deleting them", fallback: "90", pattern: WHOLE_DAYS },
+  { name: "EVIDENCE_RETENTION_DAYS", about: "days the bucket keeps failure evidence (screenshots, page HTML, traces)", fallback: "30", pattern: WHOLE_DAYS },
   { name: "QASHIER_URL", about: "base URL of the Qashier portal" },
   { name: "QASHIER_USERNAME", about: "the portal login the scraper uses" },
   { name: "ALERT_TO", about: "who gets failure, recovery and staleness emails" },

@@ -1,4 +1,5 @@
 import { CLOUD_SERVICES, PUSH_SERVICE_ACCOUNT_ID, SCHEDULER_SERVICE_ACCOUNT_ID, SECRETS, serviceAccountVar, shellVar, TRACE_WRITER_ROLE } from "../model/cloud-services.ts";
+import { lifecycleJsonTemplate, RETENTION_RULES } from "../model/retention.ts";
 import { command, doubleQuoted } from "./shell.ts";
 
 const APIS = [
@@ -35,6 +36,7 @@ export function renderFoundation(): string {
     '  || gcloud artifacts repositories create crm-sync --repository-format=docker --location="${REGION}"',
     'quiet gcloud storage buckets describe "gs://${EXPORTS_BUCKET}" \\',
     '  || gcloud storage buckets create "gs://${EXPORTS_BUCKET}" --location="${REGION}" --uniform-bucket-level-access',
+    ...renderRetention(),
   );
 
   out.push("", 'log "Service accounts"');
@@ -68,4 +70,17 @@ export function renderFoundation(): string {
     out.push(command('bind gcloud storage buckets add-iam-policy-binding "gs://${EXPORTS_BUCKET}"', [`--member=${member(service)}`, `--role=${service.bucketRole}`]));
   }
   return out.join("\n");
+}
+
+/** Personal data in the bucket is deleted after its retention (README "Data protection"). */
+function renderRetention(): string[] {
+  return [
+    `# Exports and failure evidence hold customer data: lifecycle rules delete them after ${RETENTION_RULES.map((r) => r.setting).join(" and ")} days.`,
+    'LIFECYCLE_FILE="$(mktemp)"',
+    "cat > \"${LIFECYCLE_FILE}\" <<LIFECYCLE",
+    lifecycleJsonTemplate(),
+    "LIFECYCLE",
+    'gcloud storage buckets update "gs://${EXPORTS_BUCKET}" --lifecycle-file="${LIFECYCLE_FILE}"',
+    'rm -f "${LIFECYCLE_FILE}"',
+  ];
 }

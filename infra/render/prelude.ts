@@ -62,6 +62,11 @@ function settingsBlock(): string {
         ? `: "\${${setting.name}:?set ${setting.name}: ${setting.about}}"`
         : `${setting.name}="\${${setting.name}:-${setting.fallback}}" # ${setting.about}`,
     );
+    if (setting.pattern !== undefined) {
+      // die() is defined after the settings: say it inline.
+      const message = `deploy.sh: ${setting.name} must be ${setting.pattern.expected}`;
+      lines.push(`[[ "\${${setting.name}}" =~ ${setting.pattern.regex} ]] || { echo "${message}" >&2; exit 1; }`);
+    }
   }
   return lines.join("\n");
 }

@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEAD_LETTER_SUBSCRIPTION, pushPath, serviceSubscriptionSpecs, type ServiceName } from "@crm-sync/bus";
 import { parseEnv } from "@crm-sync/config";
+import { artifactObjectName, exportObjectName } from "@crm-sync/scraper";
 import { ALL_TOPICS, DEAD_LETTER_TOPIC, parseSyncRequested } from "@crm-sync/contracts";
 import { envKeys } from "../../infra/model/env-keys.ts";
 import { CLOUD_SERVICES } from "../../infra/model/cloud-services.ts";
@@ -129,6 +130,41 @@ describe("infra/deploy.sh", () => {
       expect(creates(first.calls).length).toBeGreaterThan(0);
       expect(creates(second.calls)).toEqual([]);
       expect(callsOf(second.calls, "pubsub", "subscriptions", "update")).toHaveLength(serviceSubscriptionSpecs().length);
+    });
+
+    /** The lifecycle rules as `{ prefix: age }`, from the one bucket update of a run. */
+    function retention(calls: GcloudCall[]): Record<string, number> {
+      const updates = callsOf(calls, "storage", "buckets", "update");
+      expect(updates).toHaveLength(1);
+      expect(updates[0]?.args[3]).toBe(`gs://${PROJECT}-crm-sync-exports`);
+      const lifecycle = JSON.parse(updates[0]?.lifecycle ?? "null") as { rule: Array<{ action: { type: string }; condition: { age: number; matchesPrefix: string[] } }> };
+      expect(lifecycle.rule.every((r) => r.action.type === "Delete" && r.condition.matchesPrefix.length === 1)).toBe(true);
+      return Object.fromEntries(lifecycle.rule.map((r) => [r.condition.matchesPrefix[0], r.condition.age]));
+    }
+
+    it("deletes exports after 90 days and failure evidence after 30 by default, on every run", () => {
+      expect(retention(first.calls)).toEqual({ "exports/": 90, "artifacts/": 30 });
+      expect(retention(second.calls)).toEqual({ "exports/": 90, "artifacts/": 30 });
+      // The rules cover the names the scraper writes.
+      expect(exportObjectName("run-1", new Date("2026-01-02T00:00:00Z")).startsWith("exports/")).toBe(true);
+      expect(artifactObjectName("run-1", 1, "trace.zip").startsWith("artifacts/")).toBe(true);
+      // The temporary lifecycle file is removed.
+      const file = flagValue(callsOf(first.calls, "storage", "buckets", "update")[0]!, "lifecycle-file") ?? "";
+      expect(file).not.toBe("");
+      expect(existsSync(file)).toBe(false);
+    });
+
+    it("takes the retention periods from the settings", async () => {
+      const run = await gcloud.runDeploy(SCRIPT, { ...SETTINGS, EXPORTS_RETENTION_DAYS: "60", EVIDENCE_RETENTION_DAYS: "7" });
+      expect(run.code, run.output).toBe(0);
+      expect(retention(gcloud.calls())).toEqual({ "exports/": 60, "artifacts/": 7 });
+    });
+
+    it.each(["30d", "0", "thirty", "-5"])("refuses an evidence retention of %j before touching anything", async (days) => {
+      const run = await gcloud.runDeploy(SCRIPT, { ...SETTINGS, EVIDENCE_RETENTION_DAYS: days });
+      expect(run.code).not.toBe(0);
+      expect(run.output).toContain("EVIDENCE_RETENTION_DAYS must be a whole number of days, at least 1");
+      expect(gcloud.calls()).toEqual([]);
     });
 
     it("stops before touching anything when a setting is missing, and says which", async () => {

@@ -41,6 +41,34 @@ function readPackageName(dir: string): string | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { name?: string }).name : undefined;
 }
 
+/** The repo's workspaces as the lock lists them. */
+const lockWorkspaces = Object.keys(lock.packages).filter((key) => key !== "" && !key.includes("node_modules")).sort();
+
+/**
+ * The dependency layer caches only if nothing but manifests and the lock is copied before
+ * `npm ci`, and npm ci needs every workspace's manifest (it checks them against the lock).
+ */
+function expectCachedDependencyLayer(file: Dockerfile): void {
+  const lines = file.text.replace(/\\\n/g, " ").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  const ci = lines.findIndex((l) => /\bnpm ci\b/.test(l));
+  expect(ci).toBeGreaterThan(0);
+  const copiesBefore = lines.slice(0, ci).filter((l) => /^COPY\s/i.test(l) && !l.includes("--from="));
+  const sources = copiesBefore.flatMap((l) => l.split(/\s+/).slice(1, -1));
+  expect(sources.filter((src) => !/(^|\/)package(-lock)?\.json$/.test(src)), "only manifests before npm ci").toEqual([]);
+  expect(sources).toContain("package.json");
+  expect(sources).toContain("package-lock.json");
+  const manifestDirs = sources.filter((src) => src.endsWith("/package.json")).map((src) => src.replace(/\/package\.json$/, "")).sort();
+  expect(manifestDirs, "every workspace manifest, for npm ci").toEqual(lockWorkspaces);
+  // Each manifest lands in its own folder.
+  for (const l of copiesBefore.filter((c) => c.includes("/package.json"))) {
+    const [, src, dest] = l.split(/\s+/);
+    expect(dest, l).toBe(`${src?.replace(/package\.json$/, "")}`);
+  }
+  // The sources come after the install.
+  const copiesAfter = lines.slice(ci + 1).filter((l) => /^COPY\s/i.test(l));
+  expect(copiesAfter.length).toBeGreaterThan(0);
+}
+
 describe("docker/node-service.Dockerfile", () => {
   const file = readDockerfile("docker/node-service.Dockerfile");
 
@@ -51,6 +79,13 @@ describe("docker/node-service.Dockerfile", () => {
     expect(file.text).toContain("--omit=dev");
     expect(file.text).toMatch(/^USER node$/m);
     expect(file.text).toMatch(/^HEALTHCHECK .*\/healthz/m);
+  });
+
+  it("installs dependencies from the manifests and lock alone, then copies libraries and services", () => {
+    expectCachedDependencyLayer(file);
+    expect(file.text).toMatch(/^COPY libs \.\/libs$/m);
+    expect(file.text).toMatch(/^COPY services \.\/services$/m);
+    expect(file.text).not.toMatch(/^COPY \. \.$/m);
   });
 
   it("runs Node with the services' options (libs/config SERVICE_NODE_OPTIONS)", () => {
@@ -91,6 +126,11 @@ describe("services/scraper/Dockerfile", () => {
     expect(file.text).toMatch(/^USER pwuser$/m);
   });
 
+  it("installs dependencies from the manifests and lock alone, then copies the sources", () => {
+    expectCachedDependencyLayer(file);
+    expect(file.text).not.toMatch(/^COPY \. \.$/m);
+  });
+
   it("runs Node with the services' options (libs/config SERVICE_NODE_OPTIONS)", () => {
     expect(file.text).toMatch(new RegExp(`^ENV NODE_OPTIONS=${SERVICE_NODE_OPTIONS}$`, "m"));
   });
@@ -103,6 +143,10 @@ describe("docker/tools.Dockerfile", () => {
     expect(file.from).toEqual(["node:24-bookworm-slim"]);
     expect(file.workspaces.length).toBeGreaterThan(0);
     for (const workspace of file.workspaces) expect(workspaceDir(workspace), workspace).toBeDefined();
+  });
+
+  it("installs dependencies from the manifests and lock alone, then copies the sources", () => {
+    expectCachedDependencyLayer(file);
   });
 
   it("covers every command docker-compose.yml runs in it", () => {

@@ -12,6 +12,8 @@ import { join } from "node:path";
 export interface GcloudCall {
   args: string[];
   stdin?: string;
+  /** Contents of `--lifecycle-file=PATH` when the call had one: the script removes the file afterwards. */
+  lifecycle?: string;
 }
 
 export interface FakeGcloud {
@@ -30,6 +32,9 @@ n=$(( $(cat "$dir/count" 2>/dev/null || echo 0) + 1 ))
 echo "$n" > "$dir/count"
 call="$dir/calls/$(printf '%05d' "$n")"
 printf '%s\\0' "$@" > "$call.args"
+for a in "$@"; do
+  case "$a" in --lifecycle-file=*) cp "\${a#--lifecycle-file=}" "$call.lifecycle" ;; esac
+done
 pos=(); secret=""
 for a in "$@"; do
   case "$a" in --secret=*) secret="\${a#--secret=}" ;; --*) ;; *) pos+=("$a") ;; esac
@@ -75,7 +80,12 @@ export function createFakeGcloud(): FakeGcloud {
         .map((file) => {
           const args = readFileSync(join(callsDir, file), "utf8").split("\0").slice(0, -1);
           const stdinFile = join(callsDir, file.replace(/\.args$/, ".stdin"));
-          return existsSync(stdinFile) ? { args, stdin: readFileSync(stdinFile, "utf8") } : { args };
+          const lifecycleFile = join(callsDir, file.replace(/\.args$/, ".lifecycle"));
+          return {
+            args,
+            ...(existsSync(stdinFile) ? { stdin: readFileSync(stdinFile, "utf8") } : {}),
+            ...(existsSync(lifecycleFile) ? { lifecycle: readFileSync(lifecycleFile, "utf8") } : {}),
+          };
         });
     },
     async runDeploy(script, env) {

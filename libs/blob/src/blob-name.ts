@@ -39,6 +39,9 @@ export function assertSafeBucketName(bucket: string): void {
 /** Customer exports live here; failure evidence (`artifacts/…`) never does and is never loaded. */
 export const EXPORTS_PREFIX = "exports/";
 
+/** The scraper's failure evidence (screenshots, page HTML, traces); kept for less time than exports. */
+export const EVIDENCE_PREFIX = "artifacts/";
+
 /** A name a message may ask to load or replay: safe, under the exports prefix, a CSV file. */
 export function isExportObjectName(name: string): boolean {
   try {

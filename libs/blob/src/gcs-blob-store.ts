@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { Storage, type File, type FileMetadata } from "@google-cloud/storage";
+import { Storage, type File, type FileMetadata, type StorageOptions } from "@google-cloud/storage";
 import { SyncError } from "@crm-sync/errors";
 import { BlobNotFoundError } from "./blob-errors.ts";
 import { assertSafeBlobName, assertSafePrefix } from "./blob-name.ts";
@@ -159,7 +159,9 @@ function withoutAutoRetry(storage: Storage): Storage {
   return new Storage({
     projectId: storage.projectId,
     apiEndpoint: storage.apiEndpoint,
-    authClient: storage.authClient,
+    // The client's own auth, so both send the same credentials. Its declared type is wider than the
+    // option's (GoogleAuth<AuthClient> against GoogleAuth<JSONClient>) though it is the same object.
+    authClient: storage.authClient as NonNullable<StorageOptions["authClient"]>,
     retryOptions: { ...storage.retryOptions, autoRetry: false },
   });
 }

@@ -164,6 +164,43 @@ describe.skipIf(gate("Chromium", chromiumMissing()))("scraper against the fake Q
     }
   });
 
+  // Evidence taken after login shows the customer page; the portal's session cookie, which would
+  // let anyone with the bucket act as the club in the portal, must not be in any of it.
+  it.each([
+    { session: "a fresh login", warmUp: false },
+    { session: "a reused session", warmUp: true },
+  ])("keeps the session cookie out of every stored artifact of a failure after $session", async ({ warmUp }) => {
+    const h = await harness({ portal: { variant: warmUp ? "ok" : "truncated" } });
+    if (warmUp) {
+      await h.request("run-cookie-warm-up");
+      expect(h.ofType("csv-ready")).toHaveLength(1);
+      h.portal.state.setVariant("truncated");
+    }
+    await h.request("run-cookie");
+    const failed = h.ofType("sync-failed");
+    expect(failed.map((e) => e.data.code)).toEqual(["EXPORT_INCOMPLETE"]);
+    expect(h.portal.state.logins).toBe(1);
+    const tokens = h.portal.seenSessions();
+    expect(tokens).toHaveLength(1);
+    const encoded = tokens.flatMap((token) => [Buffer.from(token), Buffer.from(encodeURIComponent(token))]);
+    const artifacts = failed[0]?.data.artifacts ?? [];
+    expect(artifacts.map((a) => a.kind)).toEqual(expect.arrayContaining(["screenshot", "html", "trace"]));
+    let traceEntries = 0;
+    for (const artifact of artifacts) {
+      const bytes = await buffer(await h.blobs.get(artifact.name));
+      const texts = artifact.kind === "trace" ? unzipTexts(bytes) : [bytes];
+      if (artifact.kind === "trace") traceEntries += texts.length - 1;
+      for (const text of texts) for (const secret of encoded) expect(text.includes(secret), `${artifact.name} holds the session cookie`).toBe(false);
+    }
+    // The traces still carry the run after login (network entries of the customer page).
+    const afterLogin = artifacts.find((a) => a.name.endsWith("/trace.zip"));
+    expect(afterLogin).toBeDefined();
+    const network = unzipTexts(await buffer(await h.blobs.get(afterLogin!.name))).map((b) => b.toString("utf8")).join("\n");
+    expect(network).toContain("/api/customers/export");
+    expect(traceEntries).toBeGreaterThan(2);
+    expect(await h.blobs.list("artifacts/run-cookie/")).not.toEqual([]);
+  });
+
   it("retries a transient failure and reports it on the last attempt", async () => {
     const h = await harness({ portal: { variant: "maintenance" }, maxDeliveryAttempts: 2 });
     await h.request("run-retried");

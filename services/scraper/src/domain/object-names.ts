@@ -1,4 +1,4 @@
-import { EXPORTS_PREFIX } from "@crm-sync/blob";
+import { EVIDENCE_PREFIX, EXPORTS_PREFIX } from "@crm-sync/blob";
 /**
  * Blob names. The export's date folder is the UTC date the run was requested, not the date
  * the scrape happened, so every redelivery of one run computes the same name and finds it.
@@ -12,5 +12,5 @@ export function exportObjectName(runId: string, requestedAt: Date): string {
 
 /** Failure evidence lives per attempt, because each redelivery drives the portal again. */
 export function artifactObjectName(runId: string, attempt: number, file: string): string {
-  return `artifacts/${runId}/attempt-${attempt}/${file}`;
+  return `${EVIDENCE_PREFIX}${runId}/attempt-${attempt}/${file}`;
 }

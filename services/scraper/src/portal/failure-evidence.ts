@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright";
 import type { Logger } from "@crm-sync/logging";
 import type { LocalArtifact } from "./portal-export.ts";
+import { scrubText, scrubTrace } from "./scrub-trace.ts";
 
 /**
  * Screenshot, HTML and the trace of a failed run, written into `dir`. Each capture is on its
@@ -40,4 +41,23 @@ export async function captureFailureEvidence(
     return { kind: "trace", name: "trace.zip", path, contentType: "application/zip" };
   });
   return [...earlierTraces, ...artifacts];
+}
+
+/**
+ * Evidence without credentials: traces lose cookie and authorization headers and every secret
+ * value (the portal session cookie), the saved HTML every secret value. An artifact that cannot
+ * be scrubbed is left out rather than stored with the session in it.
+ */
+export async function withoutCredentials(artifacts: LocalArtifact[], secrets: readonly string[], logger: Logger): Promise<LocalArtifact[]> {
+  const kept: LocalArtifact[] = [];
+  for (const artifact of artifacts) {
+    try {
+      if (artifact.kind === "trace") await scrubTrace(artifact.path, secrets);
+      else if (artifact.kind === "html") await scrubText(artifact.path, secrets);
+      kept.push(artifact);
+    } catch (error) {
+      logger.warn({ err: error, artifact: artifact.name }, "could not scrub failure evidence; left out");
+    }
+  }
+  return kept;
 }

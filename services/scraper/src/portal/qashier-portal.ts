@@ -10,7 +10,7 @@ import { parsePortalTotal } from "../domain/portal-total.ts";
 import { verifyExport } from "../domain/verify-export.ts";
 import { findChromium, launchChromium } from "./chromium.ts";
 import { saveDownload, withDeadline } from "./download-export.ts";
-import { captureFailureEvidence } from "./failure-evidence.ts";
+import { captureFailureEvidence, withoutCredentials } from "./failure-evidence.ts";
 import { gatherFailureFacts, watchServerErrors } from "./page-facts.ts";
 import { resumeTracing, TRACE_OPTIONS } from "./tracing.ts";
 import { PortalFailure, type CustomerExportSource, type ExportRequest, type LocalArtifact, type PortalExport } from "./portal-export.ts";
@@ -69,6 +69,8 @@ export class QashierPortal implements CustomerExportSource {
       throw toSyncError(error);
     }
     const { context, page } = opened;
+    // The session this context started from: its cookie is in the requests the trace records.
+    const startSecrets = (this.#session?.cookies ?? []).map((cookie) => cookie.value);
     const serverError = watchServerErrors(page);
     const trace: TraceState = { paused: false, saved: [] };
     const progress: { step: PortalStep } = { step: "open" };
@@ -84,7 +86,9 @@ export class QashierPortal implements CustomerExportSource {
       if (trace.paused) await resumeTracing(page, context).catch(() => undefined);
       const rejectedFile: LocalArtifact[] =
         step === "verify" ? [{ kind: "export", name: "export.csv", path: join(workDir, "export.csv"), contentType: "text/csv" }] : [];
-      const artifacts = await captureFailureEvidence(page, context, workDir, [...trace.saved, ...rejectedFile], logger);
+      const captured = await captureFailureEvidence(page, context, workDir, [...trace.saved, ...rejectedFile], logger);
+      const cookies = await context.cookies().catch(() => []);
+      const artifacts = await withoutCredentials(captured, [...startSecrets, ...cookies.map((cookie) => cookie.value)], logger);
       throw new PortalFailure(failure, artifacts, cleanup);
     } finally {
       await context.close().catch((error: unknown) => logger.warn({ err: error }, "closing the browser context failed"));

@@ -14,6 +14,8 @@ export interface ObservedPortal {
   decoyClicks(): string[];
   /** Ends every session a browser has used so far, as the portal does when they expire. */
   expireSeenSessions(): void;
+  /** The session tokens browsers have presented so far. */
+  seenSessions(): string[];
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startObservedPortal(options: PortalOptions): Promise<Obser
     state,
     exports: () => exports,
     decoyClicks: () => [...decoys],
+    seenSessions: () => [...sessions],
     expireSeenSessions: () => {
       for (const token of sessions) state.sessions.end(token);
     },
