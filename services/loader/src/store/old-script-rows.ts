@@ -15,8 +15,8 @@
  * whose key a row already holds, are never matched.
  *
  * A soft-deleted adopted row keeps waiting, so a customer who comes back is revived. When no row
- * waits (every load after the first), each statement ends at its one-time check against a partial
- * index and writes nothing.
+ * waits (every load after the first), one check against a partial index skips both statements:
+ * nothing is written and no lock beyond a reader's is taken.
  */
 const pairing = (group: (alias: string) => string, usable: (alias: string) => string) => `
   update crm_sync.customers c
@@ -40,7 +40,18 @@ const pairing = (group: (alias: string) => string, usable: (alias: string) => st
   ) m
   where c.id = m.id and exists (select 1 from crm_sync.customers where old_script_contact is not null);`;
 
-export const MATCH_OLD_SCRIPT_ROWS =
-  pairing((a) => `(${a}.digits, ${a}.customer_name, coalesce(${a}.date_joined::text, ''))`, () => "true") +
-  // Eight digits at least: a real number, not a placeholder such as `0` or `123`.
-  pairing((a) => `${a}.digits`, (a) => `length(${a}.digits) >= 8`);
+// The updates run only when an adopted row waits: an UPDATE takes its table lock (ROW EXCLUSIVE)
+// before it finds no row, and every daily load would otherwise queue behind anyone holding SHARE
+// on the customers (a backup, a maintenance script) before it has even computed its diff.
+export const MATCH_OLD_SCRIPT_ROWS = `
+  do $match$
+  begin
+    if exists (select 1 from crm_sync.customers where old_script_contact is not null) then
+      ${pairing((a) => `(${a}.digits, ${a}.customer_name, coalesce(${a}.date_joined::text, ''))`, () => "true")}
+      ${
+        // Eight digits at least: a real number, not a placeholder such as `0` or `123`.
+        pairing((a) => `${a}.digits`, (a) => `length(${a}.digits) >= 8`)
+      }
+    end if;
+  end
+  $match$;`;

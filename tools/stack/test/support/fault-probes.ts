@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { STAGES } from "@crm-sync/contracts";
 import type { Database } from "@crm-sync/db";
@@ -80,9 +80,14 @@ export function faultProbes(db: Database, logDir: string) {
     async loadCommittedNow(runId: string): Promise<boolean> {
       return (await db.sql`select 1 from crm_sync.processed_messages where consumer = 'loader' and run_id = ${runId}`).length > 0;
     },
-    /** Where a service's log ends now: what a restarted process writes comes after it. */
+    /**
+     * Where a service's log ends now, at a line's start: what a restarted process writes comes
+     * after it. A line being written as this reads (a long JSON line can land in pieces) starts
+     * after the offset, whole, rather than splitting there into a fragment that reads as crash output.
+     */
     async logOffset(service: string): Promise<number> {
-      return (await stat(logFile(service)).catch(() => ({ size: 0 }))).size;
+      const log = await readFile(logFile(service)).catch(() => Buffer.alloc(0));
+      return log.lastIndexOf(0x0a) + 1;
     },
     /** Lines after `offset` that are not the service's JSON log: what Node prints when the process dies of an uncaught error. */
     async crashLinesAfter(service: string, offset: number): Promise<string[]> {
