@@ -28,7 +28,7 @@ export function applyPlan(tx: Sql, runId: string): Promise<unknown> {
              deleted_at = null, batch_id = ${run}, update_time = now(), updated_at = now()
          from loader_plan p
          join loader_diff s on s.row_no = p.row_no
-         left join loader_diff g on p.kind = 'rekey' and g.customer_id = p.customer_id
+         left join (select customer_id, before from loader_diff where kind = 'gone') g on p.kind = 'rekey' and g.customer_id = p.customer_id
          where p.customer_id = c.id and p.kind in ('update', 'rekey', 'revive')
          returning c.id, s.customer_key, p.kind, coalesce(s.before, g.before) as before, s.content
        )
