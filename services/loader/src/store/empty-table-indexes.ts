@@ -5,7 +5,8 @@
  * when the table is empty and the plan inserts rows, the indexes that back no constraint are set
  * aside before the insert and built again from their own definitions after it, in the same
  * transaction: other sessions never see the table without them. The primary key stays (other
- * tables may reference it).
+ * tables may reference it), and so does an index marked for replica identity or CLUSTER, marks
+ * a definition does not carry.
  *
  * Dropping an index locks the table against readers until commit; an empty table has nothing to
  * read, and a table with rows never takes this path. Only the table's owner may drop its indexes
@@ -17,6 +18,7 @@ export const SET_INDEXES_ASIDE = `
     from pg_index i join pg_class t on t.oid = i.indrelid
     where i.indrelid = 'crm_sync.customers'::regclass
       and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
+      and not i.indisreplident and not i.indisclustered
       and pg_has_role(current_user, t.relowner, 'USAGE')
       and exists (select 1 from loader_plan where kind = 'insert')
       and not exists (select 1 from crm_sync.customers);
