@@ -8,40 +8,38 @@ const SET_CONTENT = CONTENT_COLUMNS.map((column) => `${column} = s.${column}`).j
 /**
  * Writes `loader_plan` to crm_sync.customers and logs every change in
  * crm_sync.customer_changes. Only planned rows are touched: an unchanged snapshot writes none.
- * Each kind of change is one set-wise statement that writes the rows and their change-log
- * entries together, whatever share of the table changed: the change log's before and the
- * written content were built as jsonb once, by the diff (`loader_diff.before`, `.content`), and
- * the content's jsonb also gives `row_hash`. Into an empty table the rows go in with the indexes
- * set aside (see empty-table-indexes.ts).
- * The statements run in the order given: `execute()` sends each now, in this order, rather than
- * when awaited. They go out together (pipelined, one round trip), and the caller can add its own
- * to the same trip.
+ * Each kind of change is one set-wise statement, whatever share of the table changed. Into an
+ * empty table the rows go in with the indexes set aside (see empty-table-indexes.ts).
+ * The change log reads the old values before the update overwrites them: the statements run in
+ * the order given: `execute()` sends each now, in this order, rather than when awaited. They go
+ * out together (pipelined, one round trip), and the caller can add its own to the same trip.
  */
 export function applyPlan(tx: Sql, runId: string): Promise<unknown> {
   const run = sqlLiteral(runId);
   return Promise.all([
     tx.unsafe(SET_INDEXES_ASIDE).execute(),
       tx.unsafe(
-      `with updated as (
-         update crm_sync.customers c
-         set ${SET_CONTENT}, customer_key = s.customer_key, phone_normalized = s.phone_normalized, row_hash = ${contentHash("s.content")},
-             deleted_at = null, batch_id = ${run}, update_time = now(), updated_at = now()
-         from loader_plan p
-         join loader_diff s on s.row_no = p.row_no
-         left join (select customer_id, before from loader_diff where kind = 'gone') g on p.kind = 'rekey' and g.customer_id = p.customer_id
-         where p.customer_id = c.id and p.kind in ('update', 'rekey', 'revive')
-         returning c.id, s.customer_key, p.kind, coalesce(s.before, g.before) as before, s.content
-       )
-       insert into crm_sync.customer_changes (run_id, customer_id, customer_key, kind, before, after)
-       select ${run}, u.id, u.customer_key, case u.kind when 'revive' then 'revive' else 'update' end,
-              u.before, u.content || jsonb_build_object('customer_key', u.customer_key)
-       from updated u`,
+      `insert into crm_sync.customer_changes (run_id, customer_id, customer_key, kind, before, after)
+       select ${run}, c.id, s.customer_key, case p.kind when 'revive' then 'revive' else 'update' end,
+              ${contentJson("c")} || jsonb_build_object('customer_key', c.customer_key, 'deleted_at', c.deleted_at),
+              ${contentJson("s")} || jsonb_build_object('customer_key', s.customer_key)
+       from loader_plan p
+       join crm_sync.customers c on c.id = p.customer_id
+       join loader_diff s on s.row_no = p.row_no
+       where p.kind in ('update', 'rekey', 'revive')`,
+    ).execute(),
+      tx.unsafe(
+      `update crm_sync.customers c
+       set ${SET_CONTENT}, customer_key = s.customer_key, phone_normalized = s.phone_normalized, row_hash = ${contentHash("s")},
+           deleted_at = null, batch_id = ${run}, update_time = now(), updated_at = now()
+       from loader_plan p join loader_diff s on s.row_no = p.row_no
+       where p.customer_id = c.id and p.kind in ('update', 'rekey', 'revive')`,
     ).execute(),
       tx.unsafe(
       `with inserted as (
          insert into crm_sync.customers
            (${CONTENT_COLUMNS.join(", ")}, customer_key, phone_normalized, row_hash, first_seen_run, batch_id, update_time)
-         select ${contentColumns("s")}, s.customer_key, s.phone_normalized, ${contentHash("s.content")}, ${run}, ${run}, now()
+         select ${contentColumns("s")}, s.customer_key, s.phone_normalized, ${contentHash("s")}, ${run}, ${run}, now()
          from loader_plan p join loader_diff s on s.row_no = p.row_no
          where p.kind = 'insert'
          returning *

@@ -34,11 +34,7 @@ export function contentDiffers(left: string, right: string): string {
   return `(${contentColumns(left)}) is distinct from (${contentColumns(right)})`;
 }
 
-/**
- * `row_hash` of a written row: md5 of its content as the change log records it (jsonb text does
- * not depend on session settings). Takes the content already built as jsonb (`contentJson`), so
- * a write builds it once for the hash and the change log.
- */
-export function contentHash(content: string): string {
-  return `md5((${content})::text)`;
+/** `row_hash` of a written row: md5 of its content as the change log records it (jsonb text does not depend on session settings). */
+export function contentHash(alias: string): string {
+  return `md5(${contentJson(alias)}::text)`;
 }

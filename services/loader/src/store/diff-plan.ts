@@ -1,6 +1,6 @@
 import type { Sql } from "postgres";
 import { LISTED_REJECTS, type ReasonCount, type RejectReport } from "../domain/reject-reason.ts";
-import { contentDiffers, contentJson } from "./customer-content.ts";
+import { contentDiffers } from "./customer-content.ts";
 import { MATCH_OLD_SCRIPT_ROWS } from "./old-script-rows.ts";
 
 /**
@@ -36,9 +36,7 @@ const BUILD_PLAN = `
   ${MATCH_OLD_SCRIPT_ROWS}
   create temp table loader_diff on commit drop as
     select s.*, c.id as customer_id, c.customer_key as old_key, c.customer_name as old_name, c.date_joined as old_joined,
-           case when s.row_no is null then 'gone' when c.id is null then 'new' when c.deleted_at is null then 'update' else 'revive' end as kind,
-           case when s.row_no is not null then ${contentJson("s")} end as content,
-           case when c.id is not null then ${contentJson("c")} || jsonb_build_object('customer_key', c.customer_key, 'deleted_at', c.deleted_at) end as before
+           case when s.row_no is null then 'gone' when c.id is null then 'new' when c.deleted_at is null then 'update' else 'revive' end as kind
     from loader_staging s
     full join crm_sync.customers c on c.customer_key = s.customer_key
     where case when s.row_no is null then c.deleted_at is null
