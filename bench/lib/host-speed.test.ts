@@ -12,6 +12,7 @@ function seed(rows: number, ms: number): LoadEntry {
     network: "loopback",
     rows,
     changeRatio: 0.01,
+    start: "loaded",
     wallMs: summary(ms),
     rowsPerSecond: summary((rows / ms) * 1000),
     peakRssMb: summary(80),

@@ -12,6 +12,7 @@ function entry(implementation: LoadEntry["implementation"], peakRssMb: Summary):
     network: "loopback",
     rows: 100_000,
     changeRatio: 0.01,
+    start: "loaded",
     wallMs: runs(1_950, 1_950, 2_090),
     rowsPerSecond: runs(51_258, 47_847, 51_282),
     peakRssMb,

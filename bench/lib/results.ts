@@ -21,8 +21,14 @@ const LoadScenario = z.object({
   database: z.enum(["postgres", "pglite"]),
   network: z.enum(["loopback", "proxy-20ms", "in-process"]),
   rows: z.number().int().positive(),
-  /** Share of customers changed since the base export that was loaded (untimed) first. */
+  /** Share of customers changed since the base export that was loaded (untimed) first; 1 for a first load (every customer new). */
   changeRatio: z.number().min(0).max(1),
+  /**
+   * What the timed run loaded into: the table holding the base export ("loaded"), or an empty
+   * one, the first sync after switching over ("empty"; the seed's method then starts from an
+   * empty table of its own too). Results written before first loads were timed are all "loaded".
+   */
+  start: z.enum(["loaded", "empty"]).default("loaded"),
 });
 
 export const LoadEntry = z.discriminatedUnion("status", [

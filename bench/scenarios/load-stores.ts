@@ -7,6 +7,7 @@ import {
   type BenchDatabase,
 } from "../lib/postgres-databases.ts";
 import { copyPgliteDirectory, createPgliteDirectory, removePgliteDirectory, settlePgliteDirectory, type PgliteDirectory } from "../lib/pglite-directories.ts";
+import { migrate, openDatabase } from "@crm-sync/db";
 import type { ExportFile } from "../lib/data-files.ts";
 import { runBaseline, runLoader } from "./load-processes.ts";
 
@@ -36,10 +37,15 @@ export async function primePostgres(base: ExportFile): Promise<PrimedStore> {
     await dropBenchDatabase(primed);
     throw error;
   }
+  return copiesOf(primed);
+}
+
+/** A Postgres store whose timed runs each get a copy of `template`. */
+function copiesOf(template: BenchDatabase): PrimedStore {
   return {
     database: "postgres",
     async fresh() {
-      const copy: BenchDatabase = await createBenchDatabase(primed);
+      const copy: BenchDatabase = await createBenchDatabase(template);
       return {
         url: copy.url,
         async watchWrites() {
@@ -49,8 +55,29 @@ export async function primePostgres(base: ExportFile): Promise<PrimedStore> {
         dispose: () => dropBenchDatabase(copy),
       };
     },
-    dispose: () => dropBenchDatabase(primed),
+    dispose: () => dropBenchDatabase(template),
   };
+}
+
+/**
+ * Postgres with crm-sync's schema and no customers: the first sync after switching over. The
+ * seed's method makes its own table on its first run, so its copy starts without one as well.
+ */
+export async function emptyPostgres(): Promise<PrimedStore> {
+  const empty = await createBenchDatabase();
+  try {
+    const db = await openDatabase(empty.url, { max: 1 });
+    try {
+      await migrate(db);
+    } finally {
+      await db.close();
+    }
+    await settleBenchDatabase(empty);
+  } catch (error) {
+    await dropBenchDatabase(empty);
+    throw error;
+  }
+  return copiesOf(empty);
 }
 
 /** PGlite: the base export loaded by our loader into a data directory, then settled. */

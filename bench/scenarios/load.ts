@@ -6,7 +6,7 @@ import { roundTripsMs } from "../lib/postgres-databases.ts";
 import type { LoadEntry, ProcessFloor } from "../lib/results.ts";
 import { summarize, type Summary } from "../lib/stats.ts";
 import { rowsWrittenByBaseline, rowsWrittenByLoader, runBaseline, runConnectOnly, runLoader } from "./load-processes.ts";
-import { primePglite, primePostgres, type PrimedStore } from "./load-stores.ts";
+import { emptyPostgres, primePglite, primePostgres, type PrimedStore } from "./load-stores.ts";
 
 export interface LoadSizePlan extends RepeatPlan {
   rows: number;
@@ -14,6 +14,8 @@ export interface LoadSizePlan extends RepeatPlan {
   pgliteRatios: readonly number[];
   /** Whether the loader and the baseline also run through the latency proxy at this size. */
   proxied: boolean;
+  /** Whether the first load into an empty table (loader and seed's method, on Postgres) is timed at this size. */
+  firstLoad: boolean;
   /** Why PGlite is left out at this size where it is, for the table. */
   skipReasons: { pglite?: string };
   /** Fewer runs where one is slow: the baseline through the proxy (half a minute at 100k, four at 1M), PGlite at 1M. */
@@ -61,7 +63,7 @@ function viaProxy(url: string, proxy: LatencyProxy | undefined): string {
   return proxied.toString();
 }
 
-/** One timed run on its own fresh copy of the primed store. */
+/** One timed run on its own fresh copy of the store. */
 async function timeOnce(store: PrimedStore, implementation: LoadEntry["implementation"], file: ExportFile, proxy: LatencyProxy | undefined): Promise<Sample> {
   const fresh = await store.fresh();
   try {
@@ -93,21 +95,24 @@ async function timeOnce(store: PrimedStore, implementation: LoadEntry["implement
   }
 }
 
-type Scenario = { implementation: LoadEntry["implementation"]; network: Network; file: ExportFile };
-/** A scenario, how often it runs, and the proxy its runs go through (none: loopback or PGlite). */
-type ScenarioRuns = { scenario: Scenario; plan: RepeatPlan; proxy?: LatencyProxy };
+/** `start` "empty": the file is loaded into an empty table (the first load), every customer new. */
+type Scenario = { implementation: LoadEntry["implementation"]; network: Network; file: ExportFile; start: LoadEntry["start"] };
+/** A scenario, the store its runs copy, how often it runs, and the proxy its runs go through (none: loopback or PGlite). */
+type ScenarioRuns = { scenario: Scenario; store: PrimedStore; plan: RepeatPlan; proxy?: LatencyProxy };
 
 function entryOf(store: PrimedStore, scenario: Scenario, { samples, last }: Repeated<Sample>, progress: Progress): LoadEntry {
-  const { implementation, network, file } = scenario;
+  const { implementation, network, file, start } = scenario;
   const wallMs = summarizeBy(samples, (s) => s.wallMs);
-  progress(`${implementation} ${store.database} ${network} ${file.rows} rows, ${file.changeRatio * 100}% changed: median ${(wallMs.median / 1000).toFixed(2)} s, wrote ${last.written}`);
+  const what = start === "empty" ? "first load into an empty table" : `${file.changeRatio * 100}% changed`;
+  progress(`${implementation} ${store.database} ${network} ${file.rows} rows, ${what}: median ${(wallMs.median / 1000).toFixed(2)} s, wrote ${last.written}`);
   return {
     status: "measured",
     implementation,
     database: store.database,
     network,
     rows: file.rows,
-    changeRatio: file.changeRatio,
+    changeRatio: start === "empty" ? 1 : file.changeRatio,
+    start,
     wallMs,
     rowsPerSecond: summarizeBy(samples, (s) => s.rowsPerSecond),
     peakRssMb: summarizeBy(samples, (s) => s.peakRssMb),
@@ -119,13 +124,12 @@ function entryOf(store: PrimedStore, scenario: Scenario, { samples, last }: Repe
 }
 
 /**
- * Every scenario of one store, their runs taking turns (see repeatInterleaved), so the change
- * ratios, the networks and the seed's method are read side by side. Entries come back in the
- * order given.
+ * Scenarios whose runs take turns (see repeatInterleaved), so the change ratios, the first load,
+ * the networks and the seed's method are read side by side. Entries come back in the order given.
  */
-async function measureInterleaved(store: PrimedStore, runs: readonly ScenarioRuns[], progress: Progress): Promise<LoadEntry[]> {
-  const repeated = await repeatInterleaved(runs.map(({ scenario, plan, proxy }) => ({ plan, once: () => timeOnce(store, scenario.implementation, scenario.file, proxy) })));
-  return runs.map(({ scenario }, i) => {
+async function measureInterleaved(runs: readonly ScenarioRuns[], progress: Progress): Promise<LoadEntry[]> {
+  const repeated = await repeatInterleaved(runs.map(({ scenario, store, plan, proxy }) => ({ plan, once: () => timeOnce(store, scenario.implementation, scenario.file, proxy) })));
+  return runs.map(({ scenario, store }, i) => {
     const samples = repeated[i];
     if (samples === undefined) throw new Error("unreachable: one result per scenario");
     return entryOf(store, scenario, samples, progress);
@@ -154,32 +158,43 @@ export async function benchLoads(plan: LoadPlan, progress: Progress): Promise<Lo
       const baselineFile = await exportFile(plan.dataDir, size.rows, plan.baselineChangeRatio);
 
       const postgres = await primePostgres(base);
+      let empty: PrimedStore | undefined;
       try {
+        if (size.firstLoad) empty = await emptyPostgres();
         const networks: [Network, LatencyProxy | undefined][] = [["loopback", undefined]];
         if (size.proxied) networks.push(["proxy-20ms", proxy]);
         const runs: ScenarioRuns[] = [];
         for (const [network, via] of networks) {
           const through = via === undefined ? {} : { proxy: via };
           const baselineRuns = (network === "proxy-20ms" ? size.slowRepeat?.proxiedBaseline : undefined) ?? size;
-          for (const file of changed) runs.push({ scenario: { implementation: "loader", network, file }, plan: size, ...through });
-          runs.push({ scenario: { implementation: "baseline", network, file: baselineFile }, plan: baselineRuns, ...through });
+          for (const file of changed) runs.push({ scenario: { implementation: "loader", network, file, start: "loaded" }, store: postgres, plan: size, ...through });
+          runs.push({ scenario: { implementation: "baseline", network, file: baselineFile, start: "loaded" }, store: postgres, plan: baselineRuns, ...through });
+          if (empty === undefined) continue;
+          runs.push({ scenario: { implementation: "loader", network, file: base, start: "empty" }, store: empty, plan: size, ...through });
+          runs.push({ scenario: { implementation: "baseline", network, file: base, start: "empty" }, store: empty, plan: baselineRuns, ...through });
         }
-        entries.push(...(await measureInterleaved(postgres, runs, progress)));
+        entries.push(...(await measureInterleaved(runs, progress)));
       } finally {
         await postgres.dispose();
+        await empty?.dispose();
       }
 
       // One primed PGlite directory per size, and the entries in change order whether timed or not.
       const pglite = size.pgliteRatios.length > 0 ? await primePglite(base) : undefined;
       try {
         const timed = changed.filter((file) => size.pgliteRatios.includes(file.changeRatio));
-        const runs: ScenarioRuns[] = timed.map((file) => ({ scenario: { implementation: "loader", network: "in-process", file }, plan: size.slowRepeat?.pglite ?? size }));
-        const measured = pglite === undefined ? [] : await measureInterleaved(pglite, runs, progress);
+        const measured =
+          pglite === undefined
+            ? []
+            : await measureInterleaved(
+                timed.map((file) => ({ scenario: { implementation: "loader", network: "in-process", file, start: "loaded" }, store: pglite, plan: size.slowRepeat?.pglite ?? size })),
+                progress,
+              );
         const byFile = new Map(timed.map((file, i) => [file, measured[i]]));
         for (const file of changed) {
           const entry = byFile.get(file);
           const reason = size.skipReasons.pglite ?? "PGlite is not timed at this size";
-          entries.push(entry ?? { status: "skipped", implementation: "loader", database: "pglite", network: "in-process", rows: size.rows, changeRatio: file.changeRatio, reason });
+          entries.push(entry ?? { status: "skipped", implementation: "loader", database: "pglite", network: "in-process", rows: size.rows, changeRatio: file.changeRatio, start: "loaded", reason });
         }
       } finally {
         await pglite?.dispose();

@@ -57,6 +57,11 @@ describe("openDatabase on PGlite", () => {
     expect(row).toEqual({ total: 6, setting: "64MB" });
   });
 
+  it("runs the embedded server with its small shared_buffers (kept in WebAssembly memory, which never shrinks)", async () => {
+    const [row] = await db.sql<{ setting: string }[]>`select current_setting('shared_buffers') as setting`;
+    expect(row?.setting).toBe("16MB");
+  });
+
   it("keeps a transaction's writes invisible until commit and undoes them on error", async () => {
     await db.sql`create table notes (body text)`;
     const error = await rejection(

@@ -1,12 +1,15 @@
 import type { Sql } from "postgres";
 import { sqlLiteral } from "@crm-sync/db";
 import { CONTENT_COLUMNS, contentColumns, contentHash, contentJson } from "./customer-content.ts";
+import { REBUILD_SET_ASIDE_INDEXES, SET_INDEXES_ASIDE } from "./empty-table-indexes.ts";
 
 const SET_CONTENT = CONTENT_COLUMNS.map((column) => `${column} = s.${column}`).join(", ");
 
 /**
  * Writes `loader_plan` to crm_sync.customers and logs every change in
  * crm_sync.customer_changes. Only planned rows are touched: an unchanged snapshot writes none.
+ * Each kind of change is one set-wise statement, whatever share of the table changed. Into an
+ * empty table the rows go in with the indexes set aside (see empty-table-indexes.ts).
  * The change log reads the old values before the update overwrites them: the statements run in
  * the order given: `execute()` sends each now, in this order, rather than when awaited. They go
  * out together (pipelined, one round trip), and the caller can add its own to the same trip.
@@ -14,6 +17,7 @@ const SET_CONTENT = CONTENT_COLUMNS.map((column) => `${column} = s.${column}`).j
 export function applyPlan(tx: Sql, runId: string): Promise<unknown> {
   const run = sqlLiteral(runId);
   return Promise.all([
+    tx.unsafe(SET_INDEXES_ASIDE).execute(),
       tx.unsafe(
       `insert into crm_sync.customer_changes (run_id, customer_id, customer_key, kind, before, after)
        select ${run}, c.id, s.customer_key, case p.kind when 'revive' then 'revive' else 'update' end,
@@ -58,5 +62,6 @@ export function applyPlan(tx: Sql, runId: string): Promise<unknown> {
               jsonb_build_object('deleted_at', d.deleted_at)
        from deleted d`,
     ).execute(),
+    tx.unsafe(REBUILD_SET_ASIDE_INDEXES).execute(),
   ]);
 }

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import type { LoadEntry, Summary } from "./results.ts";
+import { checkTargets } from "./targets.ts";
+
+const runs = (median: number): Summary => ({ median, min: median, max: median, runs: 3 });
+const FLOOR = { loopback: runs(170), "proxy-20ms": runs(180) };
+
+function entry(implementation: LoadEntry["implementation"], rows: number, ms: number, scenario: { changeRatio: number; start: LoadEntry["start"] }): LoadEntry {
+  return {
+    status: "measured",
+    implementation,
+    database: "postgres",
+    network: "loopback",
+    rows,
+    ...scenario,
+    wallMs: runs(ms),
+    rowsPerSecond: runs((rows / ms) * 1000),
+    peakRssMb: runs(100),
+    customerRowsWritten: rows,
+    customerRowsWrittenObserved: null,
+    counts: null,
+    loadAverage: 1,
+  };
+}
+
+const daily = { changeRatio: 0.01, start: "loaded" } as const;
+const first = { changeRatio: 1, start: "empty" } as const;
+
+describe("checkTargets: speed-ups against the seed's method", () => {
+  const load = [
+    entry("baseline", 10_000, 500, daily),
+    entry("loader", 10_000, 1_000, daily),
+    entry("baseline", 100_000, 3_000, daily),
+    entry("loader", 100_000, 1_000, daily),
+    entry("baseline", 100_000, 4_000, first),
+    entry("loader", 100_000, 5_000, first),
+  ];
+  const checks = checkTargets(load, FLOOR, [], []);
+  const find = (target: string) => checks.find((check) => check.target === target);
+
+  it("judges each scenario from 100k rows up and lists smaller sizes as not judged", () => {
+    expect(find("≥ 1.5× the seed method on loopback, 1% changed")).toEqual({
+      target: "≥ 1.5× the seed method on loopback, 1% changed",
+      measured: "10,000 rows: 0.5× (not judged), 100,000 rows: 3.0×",
+      met: true,
+    });
+    expect(find("stretch: ≥ 2× the seed method on loopback, 100k rows, 1% changed")?.met).toBe(true);
+  });
+
+  it("compares a first load with the seed's own first load into an empty table", () => {
+    expect(find("≥ 1.5× the seed method on loopback, first load into an empty table")).toMatchObject({ measured: "100,000 rows: 0.8×", met: false });
+  });
+
+  it("does not count a first load as an unchanged snapshot", () => {
+    expect(find("an unchanged snapshot writes 0 customer rows")?.met).toBeNull();
+  });
+});

@@ -1,0 +1,11 @@
+-- Room on every page for each row's next version, so that a load where every customer changed
+-- (a points promotion, a portal format change) updates them all HOT: the new version stays on its
+-- page and none of the table's indexes gets a new entry. The common change (points, credit, email)
+-- touches no indexed column. Measured at 100k customers, every row's points changed: the UPDATE
+-- took 2.37 s at fillfactor 90 (12% of the rows HOT) and 0.26 s at 50 (all HOT); the whole load
+-- about 9.7 s against 6-7 s on a busy 2-core host, its WAL 240 MB against 180 MB. The table takes
+-- twice the pages (27 MB against 50 MB at 100k), which the diff's one pass over it reads: some
+-- 35 ms more at 100k rows. The next load's reads prune the old versions, so the room comes back.
+-- Pages written before this keep their fill until their rows move (an update that finds no room
+-- moves the row to a page written at 50).
+alter table crm_sync.customers set (fillfactor = 50);
