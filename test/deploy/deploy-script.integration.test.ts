@@ -223,7 +223,7 @@ describe("infra/deploy.sh", () => {
       const bucket = `${PROJECT}-crm-sync-exports`;
       for (const service of SERVICES) {
         if (!envKeys(SERVICE_ENV_SCHEMAS[service]).known.includes("BLOB_URL")) continue;
-        const deploy = callsOf(first.calls, "run", "deploy", `crm-sync-${service}`)[0] ?? { args: [] };
+        const deploy = callsOf(first.calls, "run", "deploy", `crm-sync-${service}`)[0] ?? { args: [], files: {} };
         expect(envVars(deploy)["BLOB_URL"], service).toBe(`gs://${bucket}`);
         const roles = callsOf(first.calls, "storage", "buckets", "add-iam-policy-binding", `gs://${bucket}`)
           .filter((c) => flagValue(c, "member") === `serviceAccount:${serviceAccount(`crm-sync-${service}`)}`)
@@ -235,10 +235,10 @@ describe("infra/deploy.sh", () => {
 
     it("exports every service's spans to Cloud Trace's OTLP endpoint as its own account, under the project the alert emails link to", () => {
       expect(callsOf(first.calls, "services", "enable")[0]?.args).toEqual(expect.arrayContaining(["telemetry.googleapis.com", "cloudtrace.googleapis.com"]));
-      const notifier = envVars(callsOf(first.calls, "run", "deploy", "crm-sync-notifier")[0] ?? { args: [] });
+      const notifier = envVars(callsOf(first.calls, "run", "deploy", "crm-sync-notifier")[0] ?? { args: [], files: {} });
       expect(notifier["TRACE_URL_TEMPLATE"]).toBe(`https://console.cloud.google.com/traces/list?project=${PROJECT}&tid={traceId}`);
       for (const service of SERVICES) {
-        const deploy = callsOf(first.calls, "run", "deploy", `crm-sync-${service}`)[0] ?? { args: [] };
+        const deploy = callsOf(first.calls, "run", "deploy", `crm-sync-${service}`)[0] ?? { args: [], files: {} };
         const parsed = parseEnv(SERVICE_ENV_SCHEMAS[service], { ...envVars(deploy), ...Object.fromEntries(Object.keys(secretRefs(deploy)).map((k) => [k, (SECRET_VALUES as Record<string, string>)[k] ?? "a-generated-token-0123456789"])) }) as Record<string, unknown>;
         // GOOGLE_CLOUD_PROJECT becomes the spans' gcp.project_id (libs/server), which files them in this project.
         expect(parsed, service).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://telemetry.googleapis.com", OTLP_AUTH: "google", GOOGLE_CLOUD_PROJECT: PROJECT });
@@ -255,7 +255,7 @@ describe("infra/deploy.sh", () => {
         const granted = callsOf(first.calls, "secrets", "add-iam-policy-binding")
           .filter((c) => flagValue(c, "member") === `serviceAccount:${serviceAccount(`crm-sync-${service}`)}`)
           .map((c) => c.args[2]);
-        expect(granted.sort(), service).toEqual(Object.values(secretRefs(deploy ?? { args: [] })).sort());
+        expect(granted.sort(), service).toEqual(Object.values(secretRefs(deploy ?? { args: [], files: {} })).sort());
       }
     });
 
@@ -270,7 +270,7 @@ describe("infra/deploy.sh", () => {
 
     it("pushes every subscription to its service, signed for the audience and account that service checks", () => {
       const created = callsOf(first.calls, "pubsub", "subscriptions", "create");
-      const deploys = Object.fromEntries(SERVICES.map((s) => [s, envVars(callsOf(first.calls, "run", "deploy", `crm-sync-${s}`)[0] ?? { args: [] })]));
+      const deploys = Object.fromEntries(SERVICES.map((s) => [s, envVars(callsOf(first.calls, "run", "deploy", `crm-sync-${s}`)[0] ?? { args: [], files: {} })]));
       expect(created.map((c) => c.args[3]).sort()).toEqual(serviceSubscriptionSpecs().map((s) => s.name).sort());
       for (const spec of serviceSubscriptionSpecs()) {
         const call = created.find((c) => c.args[3] === spec.name);
@@ -318,14 +318,14 @@ describe("infra/deploy.sh", () => {
       for (const service of ["trigger", "notifier"] as const) {
         const created = callsOf(first.calls, "scheduler", "jobs", "create", "http", jobs[service]);
         expect(created, jobs[service]).toHaveLength(1);
-        const job = created[0] ?? { args: [] };
+        const job = created[0] ?? { args: [], files: {} };
         expect(flagValue(job, "uri")).toBe(`${runUrl(service)}${paths[service]}`);
         expect(flagValue(job, "http-method")).toBe("post");
         expect(flagValue(job, "oidc-service-account-email")).toBe(SCHEDULER_SA);
         expect(flagValue(job, "oidc-token-audience")).toBe(runUrl(service));
         expect(job.args.some((a) => a.startsWith("--headers") || a.toLowerCase().includes("authorization"))).toBe(false);
         // The service checks exactly that audience and account, and runs no timer of its own.
-        const env = envVars(callsOf(first.calls, "run", "deploy", `crm-sync-${service}`)[0] ?? { args: [] });
+        const env = envVars(callsOf(first.calls, "run", "deploy", `crm-sync-${service}`)[0] ?? { args: [], files: {} });
         expect(env).toMatchObject({ SCHEDULER_AUDIENCE: runUrl(service), SCHEDULER_SERVICE_ACCOUNT: SCHEDULER_SA, [timers[service]]: "off" });
         const parsed = parseEnv(SERVICE_ENV_SCHEMAS[service], { ...env, DATABASE_URL: "postgres://x", SMTP_URL: "smtp://mail.example.test:25", API_TOKENS: "t:0123456789abcdefghijklmnop" }) as Record<string, unknown>;
         expect(parsed[timers[service]]).toBeNull();
@@ -336,21 +336,21 @@ describe("infra/deploy.sh", () => {
         const updated = callsOf(second.calls, "scheduler", "jobs", "update", "http", jobs[service]);
         expect(updated).toHaveLength(1);
         expect(updated[0]?.args).toContain("--clear-headers");
-        expect(flagValue(updated[0] ?? { args: [] }, "oidc-service-account-email")).toBe(SCHEDULER_SA);
+        expect(flagValue(updated[0] ?? { args: [], files: {} }, "oidc-service-account-email")).toBe(SCHEDULER_SA);
       }
       // The scheduler account may invoke those two services and nothing else; Scheduler's agent mints its tokens.
       const schedulerInvokes = callsOf(first.calls, "run", "services", "add-iam-policy-binding")
         .filter((c) => flagValue(c, "member") === `serviceAccount:${SCHEDULER_SA}`)
         .map((c) => c.args[3]);
       expect(schedulerInvokes.sort()).toEqual(["crm-sync-notifier", "crm-sync-trigger"]);
-      const tokenCreator = callsOf(first.calls, "iam", "service-accounts", "add-iam-policy-binding", SCHEDULER_SA)[0] ?? { args: [] };
+      const tokenCreator = callsOf(first.calls, "iam", "service-accounts", "add-iam-policy-binding", SCHEDULER_SA)[0] ?? { args: [], files: {} };
       expect(flagValue(tokenCreator, "member")).toBe(`serviceAccount:service-${FAKE_PROJECT_NUMBER}@gcp-sa-cloudscheduler.iam.gserviceaccount.com`);
       expect(flagValue(tokenCreator, "role")).toBe("roles/iam.serviceAccountTokenCreator");
       expect(callsOf(first.calls, "iam", "service-accounts", "create", "crm-sync-scheduler")).toHaveLength(1);
     });
 
     it("schedules the daily sync with the bare body at 02:00 Asia/Bangkok", () => {
-      const daily = callsOf(first.calls, "scheduler", "jobs", "create", "pubsub", "crm-sync-daily")[0] ?? { args: [] };
+      const daily = callsOf(first.calls, "scheduler", "jobs", "create", "pubsub", "crm-sync-daily")[0] ?? { args: [], files: {} };
       expect(flagValue(daily, "schedule")).toBe("0 2 * * *");
       expect(flagValue(daily, "time-zone")).toBe("Asia/Bangkok");
       expect(flagValue(daily, "topic")).toBe("sync-requested");
