@@ -199,7 +199,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
       const mails = await sink.parsed();
       // The scan means something only if the scenarios ran: every service spoke, emails went out.
       expect(mails.map((mail) => mail.subject)).toEqual([
-        "[crm-sync] FAILED at scraping: PORTAL_AUTH_FAILED",
+        "[crm-sync] ซิงก์ข้อมูลลูกค้าไม่สำเร็จ | FAILED at scraping: PORTAL_AUTH_FAILED",
         expect.stringContaining("RECOVERED"),
         expect.stringContaining("REJECT_RATIO_EXCEEDED"),
         expect.stringContaining("CSV_MALFORMED"),
