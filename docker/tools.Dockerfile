@@ -16,6 +16,7 @@ COPY libs/contracts/package.json libs/contracts/
 COPY libs/db/package.json libs/db/
 COPY libs/errors/package.json libs/errors/
 COPY libs/logging/package.json libs/logging/
+COPY libs/messages/package.json libs/messages/
 COPY libs/server/package.json libs/server/
 COPY libs/telemetry/package.json libs/telemetry/
 COPY libs/testing/package.json libs/testing/
