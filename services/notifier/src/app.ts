@@ -24,6 +24,7 @@ export type { Mailer, OutgoingEmail } from "./mail/mailer.ts";
 export { createSmtpMailer } from "./mail/smtp-mailer.ts";
 export { createEmlOutboxMailer } from "./mail/eml-outbox-mailer.ts";
 export type { StalenessResult } from "./staleness-watch.ts";
+export type { WebhookChatOptions } from "./chat/webhook-chat.ts";
 
 export interface NotifierDeps {
   db: Database;
