@@ -101,6 +101,16 @@ gcloud beta services identity create --service=cloudscheduler.googleapis.com >/d
 log "Artifact Registry and the exports bucket"
 quiet gcloud artifacts repositories describe crm-sync --location="${REGION}" \
   || gcloud artifacts repositories create crm-sync --repository-format=docker --location="${REGION}"
+# Keep each image's 5 newest versions; delete older ones after 30 days.
+CLEANUP_FILE="$(mktemp)"
+cat > "${CLEANUP_FILE}" <<'CLEANUP'
+[
+  {"name":"keep-newest","action":{"type":"Keep"},"mostRecentVersions":{"keepCount":5}},
+  {"name":"delete-old","action":{"type":"Delete"},"condition":{"tagState":"any","olderThan":"30d"}}
+]
+CLEANUP
+gcloud artifacts repositories set-cleanup-policies crm-sync --location="${REGION}" --policy="${CLEANUP_FILE}" --no-dry-run
+rm -f "${CLEANUP_FILE}"
 quiet gcloud storage buckets describe "gs://${EXPORTS_BUCKET}" \
   || gcloud storage buckets create "gs://${EXPORTS_BUCKET}" --location="${REGION}" --uniform-bucket-level-access
 # Exports and failure evidence hold customer data: lifecycle rules delete them after EXPORTS_RETENTION_DAYS and EVIDENCE_RETENTION_DAYS days.

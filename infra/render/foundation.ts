@@ -1,4 +1,5 @@
 import { CLOUD_SERVICES, PUSH_SERVICE_ACCOUNT_ID, SCHEDULER_SERVICE_ACCOUNT_ID, SECRETS, serviceAccountVar, shellVar, TRACE_WRITER_ROLE } from "../model/cloud-services.ts";
+import { IMAGE_DELETE_AFTER_DAYS, IMAGE_VERSIONS_KEPT, imageCleanupPolicyJson } from "../model/image-cleanup.ts";
 import { lifecycleJsonTemplate, RETENTION_RULES } from "../model/retention.ts";
 import { command, doubleQuoted } from "./shell.ts";
 
@@ -34,6 +35,7 @@ export function renderFoundation(): string {
     'log "Artifact Registry and the exports bucket"',
     'quiet gcloud artifacts repositories describe crm-sync --location="${REGION}" \\',
     '  || gcloud artifacts repositories create crm-sync --repository-format=docker --location="${REGION}"',
+    ...renderImageCleanup(),
     'quiet gcloud storage buckets describe "gs://${EXPORTS_BUCKET}" \\',
     '  || gcloud storage buckets create "gs://${EXPORTS_BUCKET}" --location="${REGION}" --uniform-bucket-level-access',
     ...renderRetention(),
@@ -70,6 +72,19 @@ export function renderFoundation(): string {
     out.push(command('bind gcloud storage buckets add-iam-policy-binding "gs://${EXPORTS_BUCKET}"', [`--member=${member(service)}`, `--role=${service.bucketRole}`]));
   }
   return out.join("\n");
+}
+
+/** Old images are deleted, so the registry's storage (and its bill) stays flat across deploys. */
+function renderImageCleanup(): string[] {
+  return [
+    `# Keep each image's ${IMAGE_VERSIONS_KEPT} newest versions; delete older ones after ${IMAGE_DELETE_AFTER_DAYS} days.`,
+    'CLEANUP_FILE="$(mktemp)"',
+    'cat > "${CLEANUP_FILE}" <<\'CLEANUP\'',
+    imageCleanupPolicyJson(),
+    "CLEANUP",
+    'gcloud artifacts repositories set-cleanup-policies crm-sync --location="${REGION}" --policy="${CLEANUP_FILE}" --no-dry-run',
+    'rm -f "${CLEANUP_FILE}"',
+  ];
 }
 
 /** Personal data in the bucket is deleted after its retention (README "Data protection"). */

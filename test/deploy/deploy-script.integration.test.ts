@@ -138,7 +138,7 @@ describe("infra/deploy.sh", () => {
       const updates = callsOf(calls, "storage", "buckets", "update");
       expect(updates).toHaveLength(1);
       expect(updates[0]?.args[3]).toBe(`gs://${PROJECT}-crm-sync-exports`);
-      const lifecycle = JSON.parse(updates[0]?.lifecycle ?? "null") as { rule: Array<{ action: { type: string }; condition: { age: number; matchesPrefix: string[] } }> };
+      const lifecycle = JSON.parse(updates[0]?.files["lifecycle-file"] ?? "null") as { rule: Array<{ action: { type: string }; condition: { age: number; matchesPrefix: string[] } }> };
       expect(lifecycle.rule.every((r) => r.action.type === "Delete" && r.condition.matchesPrefix.length === 1)).toBe(true);
       return Object.fromEntries(lifecycle.rule.map((r) => [r.condition.matchesPrefix[0], r.condition.age]));
     }
@@ -153,6 +153,23 @@ describe("infra/deploy.sh", () => {
       const file = flagValue(callsOf(first.calls, "storage", "buckets", "update")[0]!, "lifecycle-file") ?? "";
       expect(file).not.toBe("");
       expect(existsSync(file)).toBe(false);
+    });
+
+    it("keeps each image's five newest versions and deletes older ones after 30 days, on every run", () => {
+      for (const run of [first, second]) {
+        const [set, ...more] = callsOf(run.calls, "artifacts", "repositories", "set-cleanup-policies");
+        expect(more).toEqual([]);
+        expect(set?.args[3]).toBe("crm-sync");
+        expect(flagValue(set!, "location")).toBe("asia-southeast1");
+        // Without --no-dry-run, gcloud only reports what a policy would delete.
+        expect(set?.args).toContain("--no-dry-run");
+        const policies = JSON.parse(set?.files["policy"] ?? "null") as Array<Record<string, unknown>>;
+        expect(policies).toEqual([
+          { name: "keep-newest", action: { type: "Keep" }, mostRecentVersions: { keepCount: 5 } },
+          { name: "delete-old", action: { type: "Delete" }, condition: { tagState: "any", olderThan: "30d" } },
+        ]);
+        expect(existsSync(flagValue(set!, "policy") ?? "")).toBe(false);
+      }
     });
 
     it("takes the retention periods from the settings", async () => {

@@ -12,8 +12,11 @@ import { join } from "node:path";
 export interface GcloudCall {
   args: string[];
   stdin?: string;
-  /** Contents of `--lifecycle-file=PATH` when the call had one: the script removes the file afterwards. */
-  lifecycle?: string;
+  /**
+   * Contents of the files the call named with a file flag (`--lifecycle-file=PATH`,
+   * `--policy=PATH`), by flag name: the script removes the files afterwards.
+   */
+  files: Record<string, string>;
 }
 
 export interface FakeGcloud {
@@ -33,7 +36,7 @@ echo "$n" > "$dir/count"
 call="$dir/calls/$(printf '%05d' "$n")"
 printf '%s\\0' "$@" > "$call.args"
 for a in "$@"; do
-  case "$a" in --lifecycle-file=*) cp "\${a#--lifecycle-file=}" "$call.lifecycle" ;; esac
+  case "$a" in --lifecycle-file=*|--policy=*) flag="\${a%%=*}"; cp "\${a#*=}" "$call.file\${flag}" ;; esac
 done
 pos=(); secret=""
 for a in "$@"; do
@@ -80,11 +83,15 @@ export function createFakeGcloud(): FakeGcloud {
         .map((file) => {
           const args = readFileSync(join(callsDir, file), "utf8").split("\0").slice(0, -1);
           const stdinFile = join(callsDir, file.replace(/\.args$/, ".stdin"));
-          const lifecycleFile = join(callsDir, file.replace(/\.args$/, ".lifecycle"));
+          const stem = file.replace(/\.args$/, ".file--");
           return {
             args,
             ...(existsSync(stdinFile) ? { stdin: readFileSync(stdinFile, "utf8") } : {}),
-            ...(existsSync(lifecycleFile) ? { lifecycle: readFileSync(lifecycleFile, "utf8") } : {}),
+            files: Object.fromEntries(
+              readdirSync(callsDir)
+                .filter((other) => other.startsWith(stem))
+                .map((other) => [other.slice(stem.length), readFileSync(join(callsDir, other), "utf8")]),
+            ),
           };
         });
     },
