@@ -164,6 +164,7 @@ ensure_secret DATABASE_URL
 ensure_secret SMTP_URL
 ensure_secret API_TOKENS
 ensure_secret API_APPROVER_TOKENS
+ensure_secret CHAT_WEBHOOK_URL
 bind gcloud secrets add-iam-policy-binding QASHIER_PASSWORD \
   --member="serviceAccount:${SCRAPER_SA}" \
   --role=roles/secretmanager.secretAccessor
@@ -183,6 +184,9 @@ bind gcloud secrets add-iam-policy-binding DATABASE_URL \
   --member="serviceAccount:${NOTIFIER_SA}" \
   --role=roles/secretmanager.secretAccessor
 bind gcloud secrets add-iam-policy-binding SMTP_URL \
+  --member="serviceAccount:${NOTIFIER_SA}" \
+  --role=roles/secretmanager.secretAccessor
+bind gcloud secrets add-iam-policy-binding CHAT_WEBHOOK_URL \
   --member="serviceAccount:${NOTIFIER_SA}" \
   --role=roles/secretmanager.secretAccessor
 
@@ -379,7 +383,7 @@ gcloud run deploy crm-sync-notifier \
       "STALE_CHECK_INTERVAL=off" \
       "SCHEDULER_AUDIENCE=${NOTIFIER_URL}" \
       "SCHEDULER_SERVICE_ACCOUNT=${SCHEDULER_SA}")" \
-  --set-secrets="DATABASE_URL=DATABASE_URL:latest,SMTP_URL=SMTP_URL:latest"
+  --set-secrets="DATABASE_URL=DATABASE_URL:latest,SMTP_URL=SMTP_URL:latest,CHAT_WEBHOOK_URL=CHAT_WEBHOOK_URL:latest"
 # Pub/Sub pushes as the push account, which Cloud Run's IAM check must let in.
 bind gcloud run services add-iam-policy-binding crm-sync-notifier \
   --region="${REGION}" \

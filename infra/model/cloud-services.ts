@@ -8,7 +8,7 @@ import { MAX_DELIVERY_ATTEMPTS, SERVICES } from "./topology.ts";
  */
 
 /** Secret Manager secrets; each is mounted as the environment variable of the same name. */
-export const SECRETS = ["QASHIER_PASSWORD", "DATABASE_URL", "SMTP_URL", "API_TOKENS", "API_APPROVER_TOKENS"] as const;
+export const SECRETS = ["QASHIER_PASSWORD", "DATABASE_URL", "SMTP_URL", "API_TOKENS", "API_APPROVER_TOKENS", "CHAT_WEBHOOK_URL"] as const;
 export type SecretName = (typeof SECRETS)[number];
 
 export type BucketRole = "roles/storage.objectAdmin" | "roles/storage.objectViewer";
@@ -135,7 +135,8 @@ const CLOUD_SERVICES_BY_NAME: Readonly<Record<ServiceName, Omit<CloudService, "s
     // Only Google calls it: Pub/Sub pushes and Cloud Scheduler's staleness check, both with OIDC.
     public: false,
     publishes: [],
-    secrets: ["DATABASE_URL", "SMTP_URL"],
+    // CHAT_WEBHOOK_URL: the Slack / Google Chat webhook is its own credential (`off` for email only).
+    secrets: ["DATABASE_URL", "SMTP_URL", "CHAT_WEBHOOK_URL"],
     env: {
       ...pushEnv("notifier"),
       MIGRATE_ON_START: "true",

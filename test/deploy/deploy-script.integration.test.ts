@@ -33,6 +33,7 @@ const SECRET_VALUES = {
   SMTP_URL: "smtps://alerts:sentinel-smtp-password@smtp.example.test:465",
   API_TOKENS: "vercel:sentinel-api-token-0001-abcdefghij,staff:sentinel-api-token-0002-abcdefghij",
   API_APPROVER_TOKENS: "oncall:sentinel-approver-token-0001-abcdefghij",
+  CHAT_WEBHOOK_URL: "https://chat.googleapis.com/v1/spaces/AAAAsentinel/messages?key=sentinel-chat-key&token=sentinel-chat-token",
 };
 
 const runUrl = (service: ServiceName) => `https://crm-sync-${service}-${FAKE_PROJECT_NUMBER}.${REGION}.run.app`;

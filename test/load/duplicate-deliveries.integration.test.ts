@@ -248,7 +248,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("1,000 duplicate deli
 
       expect(pending).toEqual([]);
       expect(tally(statuses)).toEqual({ "204": COPIES });
-      expect(mails.map((mail) => mail.subject)).toEqual(["[crm-sync] FAILED at scraping: PORTAL_AUTH_FAILED"]);
+      expect(mails.map((mail) => mail.subject)).toEqual(["[crm-sync] ซิงก์ข้อมูลลูกค้าไม่สำเร็จ | FAILED at scraping: PORTAL_AUTH_FAILED"]);
       expect(await count(db, "select count(*)::integer as n from crm_sync.alert_emails")).toBe(1);
     });
   });

@@ -13,7 +13,17 @@ import { migrate, openDatabase, type Database } from "@crm-sync/db";
 import { createLoader, type Loader } from "@crm-sync/loader";
 import { DATABASE_SESSION_SETTINGS, loadExport } from "@crm-sync/loader/load";
 import { createNotifier, createSmtpMailer, type Notifier } from "@crm-sync/notifier";
-import { createTestDatabase, gate, postgresMissing, startSmtpSink, waitFor, type SmtpSink, type TestDatabase } from "@crm-sync/testing";
+import {
+  createTestDatabase,
+  gate,
+  postgresMissing,
+  startChatWebhookReceiver,
+  startSmtpSink,
+  waitFor,
+  type ChatWebhookReceiver,
+  type SmtpSink,
+  type TestDatabase,
+} from "@crm-sync/testing";
 import { BAD_EXPORT_NAMES, createCorpus, EMBEDDED, type Corpus } from "../../services/loader/test/bad-exports/corpus.ts";
 import { exportCsv, plainCustomers } from "../support/export-csv.ts";
 import { mapBounded } from "../support/bounded-pool.ts";
@@ -96,6 +106,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Postgres serv
     let bus: InMemoryBus;
     let blobs: FileBlobStore;
     let sink: SmtpSink;
+    let chat: ChatWebhookReceiver;
     let loader: Loader;
     let notifier: Notifier;
     let corpus: Corpus;
@@ -122,11 +133,13 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Postgres serv
       }
       blobs = new FileBlobStore({ root: join(dir, "blobs"), bucket: "crm-exports-hostile" });
       sink = await startSmtpSink();
+      chat = await startChatWebhookReceiver();
       loader = createLoader({ db, bus, blobs, logger: logs.logger("loader"), maxDeliveryAttempts: 1, limits: LIMITS });
       notifier = createNotifier({
         db,
         bus,
         mailer: createSmtpMailer({ url: sink.url, from: "crm-sync@example.test", to: "oncall@example.test", attempts: 1, timeoutMs: 5_000 }),
+        chat: { url: chat.url, attempts: 1, timeoutMs: 5_000 },
         logger: logs.logger("notifier"),
         links: { dashboardUrl: "https://crm-sync-test.example.test/", traceUrlTemplate: null },
         staleCheckIntervalMs: null,
@@ -149,6 +162,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Postgres serv
       await notifier?.stop();
       await bus?.close();
       await sink?.stop();
+      await chat?.stop();
       await db?.close();
       await database?.drop();
       await rm(dir, { recursive: true, force: true });
@@ -226,7 +240,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Postgres serv
       for (const code of ["loaded", "CSV_MALFORMED", "EXPORT_INCOMPLETE", "REJECT_RATIO_EXCEEDED"]) expect(codes).toContain(code);
     });
 
-    it("left none of it in a log line, the CLI's output, an email, a status message or the Postgres server log", async ({ annotate }) => {
+    it("left none of it in a log line, the CLI's output, an email, a chat message, a status message or the Postgres server log", async ({ annotate }) => {
       await bus.drain();
       // Every email the failures and recoveries queued has gone out.
       const queued = await waitFor(
@@ -239,6 +253,9 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Postgres serv
       );
       const mails = await sink.parsed();
       expect(mails.map((mail) => mail.subject ?? "")).toEqual(expect.arrayContaining([expect.stringContaining("CSV_MALFORMED"), expect.stringContaining("RECOVERED")]));
+      // …and the same alerts reached the chat room.
+      await waitFor(async () => (await db.sql`select 1 from crm_sync.alert_chats where sent_at is null and gave_up_at is null`).length === 0, { what: "the chat alerts to be sent" });
+      expect(chat.delivered()).toHaveLength(queued.total);
 
       const serverLog = entriesOf(await serverLogSince(serverLogFrom), database.name);
       const copyFailures = serverLog.filter((entry) => entry.includes("COPY from stdin failed:"));
@@ -267,6 +284,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Postgres serv
         ]),
         ...sink.received.map((raw, i) => ({ where: `email ${i + 1} (raw)`, text: raw.toString("utf8") })),
         ...mails.map((mail, i) => ({ where: `email ${i + 1} (decoded)`, text: `${mail.subject ?? ""}\n${mail.text ?? ""}\n${typeof mail.html === "string" ? mail.html : ""}` })),
+        ...chat.posts.map((post, i) => ({ where: `chat post ${i + 1} (raw body)`, text: post.raw })),
         ...events
           .filter((event) => event.type === "sync-progress" || event.type === "sync-failed")
           .map((event) => ({ where: `${event.type} message of ${event.runId}`, text: JSON.stringify(event.data) })),
@@ -282,7 +300,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Postgres serv
 
       const leaks = findLeaks(outputs, watched);
       await annotate(
-        `fuzz seed ${FUZZ_SEED}: ${logs.lines.length} log lines, ${cliRuns.length} CLI runs, ${mails.length} emails (${queued.total} queued), ` +
+        `fuzz seed ${FUZZ_SEED}: ${logs.lines.length} log lines, ${cliRuns.length} CLI runs, ${mails.length} emails (${queued.total} queued), ${chat.posts.length} chat posts, ` +
           `${serverLog.length} server log entries (${copyFailures.length} aborted COPYs) scanned for ${watched.length} values: ${leaks.length} found`,
       );
       expect(leaks, `fuzz seed ${FUZZ_SEED} (LEAK_FUZZ_SEED replays it)`).toEqual([]);

@@ -17,12 +17,14 @@ import { occurs, personalData, type Watched } from "../support/leak-scan.ts";
 import { createLogCapture } from "../support/log-capture.ts";
 import { postPush, rawPushBody } from "../support/push-delivery.ts";
 import { CREDENTIALS, pushAudience, schedulerAudience, startSecuredServices, type SecuredServices } from "../support/secured-services.ts";
-import { startSmtpSink, type SmtpSink } from "@crm-sync/testing";
+import { startChatWebhookReceiver, startSmtpSink, type ChatWebhookReceiver, type SmtpSink } from "@crm-sync/testing";
 
 /** Synthetic secrets, each distinctive enough that any trace of it in output is a leak. */
 const PORTAL_USERNAME = "frontdesk.leak-check@example.test";
 const PORTAL_PASSWORD = "Portal-Pässwörd-รหัส-Zq7!x";
 const SMTP = { user: "alerts-smtp-user", pass: "Smtp-Secret-Ko93-DO-NOT-LOG" };
+/** The chat webhook's secret path segment: the URL is the credential. */
+const CHAT_WEBHOOK_SECRET = "ChatWebhookSecretLeakCheck9Qz";
 const REQUESTED_BY = "Khun Pimchanok Requesterson";
 const PORTAL_CUSTOMERS = { seed: 4242, count: 60 };
 
@@ -47,6 +49,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
     let browser: Browser;
     let portal: RunningFakePortal;
     let sink: SmtpSink;
+    let chat: ChatWebhookReceiver;
     let services: SecuredServices;
     const logs = createLogCapture();
     const events: SyncEvent[] = [];
@@ -69,12 +72,16 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
       browser = (await launchChromium()) as unknown as Browser;
       portal = await startFakePortal({ username: PORTAL_USERNAME, password: PORTAL_PASSWORD, customers: PORTAL_CUSTOMERS });
       sink = await startSmtpSink({ credentials: SMTP });
+      chat = await startChatWebhookReceiver({ secret: CHAT_WEBHOOK_SECRET });
+      // The first post fails: the failure path (a queued, retried message) is logged and scanned too.
+      chat.answers.push(503);
       services = await startSecuredServices({
         db,
         bus,
         blobs,
         logger: (service) => logs.logger(service),
         mailer: createSmtpMailer({ url: sink.url, from: "crm-sync@example.test", to: "oncall@example.test", attempts: 1, timeoutMs: 5_000 }),
+        chat: { url: chat.url, attempts: 1, timeoutMs: 5_000 },
         portal: new QashierPortal({
           url: portal.url,
           username: PORTAL_USERNAME,
@@ -99,6 +106,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
       await portal?.stop();
       await browser?.close();
       await sink?.stop();
+      await chat?.stop();
       await db?.close();
       await database?.drop();
       await rm(dir, { recursive: true, force: true });
@@ -121,6 +129,8 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
       await bus.drain();
       return run;
     }
+
+    const flushAlerts = () => services.notifier.notifier.flushOutbox();
 
     async function pressUpdate(): Promise<string> {
       const response = await api("/v1/syncs", { method: "POST", body: JSON.stringify({ trigger: "manual", requestedBy: REQUESTED_BY }) });
@@ -194,16 +204,22 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
       expect(response.status).toBe(200);
     });
 
-    it("leaked none of it: not in any log line, email or status message", async ({ annotate }) => {
+    it("leaked none of it: not in any log line, email, chat message or status message", async ({ annotate }) => {
       await bus.drain();
+      // The chat message the 503 left queued goes out on the next flush, as in production.
+      await flushAlerts();
       const mails = await sink.parsed();
       // The scan means something only if the scenarios ran: every service spoke, emails went out.
       expect(mails.map((mail) => mail.subject)).toEqual([
-        "[crm-sync] FAILED at scraping: PORTAL_AUTH_FAILED",
+        "[crm-sync] ซิงก์ข้อมูลลูกค้าไม่สำเร็จ | FAILED at scraping: PORTAL_AUTH_FAILED",
         expect.stringContaining("RECOVERED"),
         expect.stringContaining("REJECT_RATIO_EXCEEDED"),
         expect.stringContaining("CSV_MALFORMED"),
       ]);
+      // The same alerts reached the chat room, once each (the first after a 503).
+      expect(chat.posts.map((post) => post.status)).toEqual([503, ...mails.map(() => 200)]);
+      expect(chat.delivered().map((text) => text.split("\n")[0]).sort()).toEqual(mails.map((mail) => `*${mail.subject ?? ""}*`).sort());
+      expect(logs.records().some((record) => record["channel"] === "chat" && record["message"] === "alert not accepted yet; it stays queued")).toBe(true);
       const services = new Set(logs.records().map((record) => record["service"]));
       for (const service of ["trigger", "scraper", "loader", "notifier"]) expect(services).toContain(service);
       expect(portal.state.logins).toBeGreaterThanOrEqual(1);
@@ -212,6 +228,8 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
         { what: "portal password", text: PORTAL_PASSWORD },
         { what: "portal username", text: PORTAL_USERNAME },
         { what: "SMTP password", text: SMTP.pass },
+        { what: "chat webhook secret", text: CHAT_WEBHOOK_SECRET },
+        { what: "chat webhook URL", text: chat.url },
         { what: "API token", text: CREDENTIALS.apiToken },
         { what: "rotated API token", text: CREDENTIALS.rotatedApiToken },
         { what: "requester's name", text: REQUESTED_BY },
@@ -226,6 +244,8 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
         ...logs.lines.map((text, i) => ({ where: `log line ${i + 1}`, text })),
         ...sink.received.map((raw, i) => ({ where: `email ${i + 1} (raw)`, text: raw.toString("utf8") })),
         ...mails.map((mail, i) => ({ where: `email ${i + 1} (decoded)`, text: `${mail.subject ?? ""}\n${mail.text ?? ""}\n${typeof mail.html === "string" ? mail.html : ""}` })),
+        ...chat.posts.map((post, i) => ({ where: `chat post ${i + 1} (raw body)`, text: post.raw })),
+        ...chat.delivered().map((text, i) => ({ where: `chat message ${i + 1}`, text })),
         ...events
           .filter((event) => event.type === "sync-progress" || event.type === "sync-failed")
           .map((event) => ({ where: `${event.type} message of ${event.runId}`, text: JSON.stringify(event.data) })),
@@ -237,7 +257,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()) || gate("Chromium", ch
       expect(loaded.filter((w) => occurs(table, w)).length / loaded.length).toBeGreaterThan(0.95);
       const leaks = outputs.flatMap(({ where, text }) => watched.filter((w) => occurs(text, w)).map((w) => `${w.what} "${w.text}" in ${where}`));
       await annotate(
-        `${logs.lines.length} log lines, ${mails.length} emails, ${events.filter((event) => event.type === "sync-progress" || event.type === "sync-failed").length} status messages ` +
+        `${logs.lines.length} log lines, ${mails.length} emails, ${chat.posts.length} chat posts, ${events.filter((event) => event.type === "sync-progress" || event.type === "sync-failed").length} status messages ` +
           `scanned for ${watched.length} secrets and personal values: ${leaks.length} found`,
       );
       expect(leaks).toEqual([]);

@@ -95,7 +95,7 @@ function rowLevelSecuritySuite(open: () => Promise<{ db: Database; close: () => 
     expect(runs).toEqual({ ok: true, value: [{ id: SYNTHETIC_RUNS.queued }, { id: SYNTHETIC_RUNS.failed }, { id: SYNTHETIC_RUNS.succeeded }] });
 
     expect(await asRole(db, "authenticated", (tx) => tx`select id from backoffice.customers`)).toEqual(PERMISSION_DENIED);
-    for (const table of ["customers", "customer_changes", "processed_messages", "alerts", "alert_emails", "schema_migrations"]) {
+    for (const table of ["customers", "customer_changes", "processed_messages", "alerts", "alert_emails", "alert_chats", "schema_migrations"]) {
       expect(await asRole(db, "authenticated", (tx) => tx.unsafe(`select * from crm_sync.${table}`)), table).toEqual(PERMISSION_DENIED);
     }
     expect(await asRole(db, "authenticated", (tx) => tx`update crm_sync.runs set stage = 'done'`)).toEqual(PERMISSION_DENIED);

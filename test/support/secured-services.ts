@@ -8,7 +8,7 @@ import { migrate, openDatabase, type Database } from "@crm-sync/db";
 import { SyncError } from "@crm-sync/errors";
 import type { Logger } from "@crm-sync/logging";
 import { createApp as createLoaderApp, createLoader, type GuardLimits, type Loader } from "@crm-sync/loader";
-import { createEmlOutboxMailer, createNotifier, type Mailer, type Notifier } from "@crm-sync/notifier";
+import { createEmlOutboxMailer, createNotifier, type Mailer, type Notifier, type WebhookChatOptions } from "@crm-sync/notifier";
 import { createApp as createScraperApp, createScraper, type CustomerExportSource, type Scraper } from "@crm-sync/scraper";
 import { listen, type RunningServer } from "@crm-sync/server";
 import { createTrigger, type Trigger } from "@crm-sync/trigger";
@@ -61,6 +61,8 @@ export interface SecuredServicesOptions {
   blobs: BlobStore;
   logger: (service: ServiceName) => Logger;
   mailer: Mailer;
+  /** The notifier's chat alert channel (a local webhook receiver); none otherwise. */
+  chat?: WebhookChatOptions;
   portal: CustomerExportSource;
   maxDeliveryAttempts?: number;
   /** The loader's guard limits (its defaults otherwise). */
@@ -139,6 +141,7 @@ export async function startSecuredServices(options: SecuredServicesOptions): Pro
     // Subscribes only if start() is called (embedded wiring); push endpoints serve either way.
     bus: options.bus,
     mailer: options.mailer,
+    ...(options.chat === undefined ? {} : { chat: options.chat }),
     logger: options.logger("notifier"),
     links: { dashboardUrl: "https://crm-sync-test.example.test/", traceUrlTemplate: null },
     push: { verifier: pushVerifier("notifier") },

@@ -42,6 +42,24 @@ describe("scrubText masks personal data wherever it stands", () => {
   });
 });
 
+describe("scrubText masks a chat webhook's credential", () => {
+  it.each([
+    ["posting to https://hooks.slack.com/services/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t9 failed", "posting to https://hooks.slack.com/services/[redacted] failed"],
+    ["relay http://127.0.0.1:9/services/T0SYNTH01/B0SYNTH02/Xk3syntheticWebhookSecret9", "relay http://127.0.0.1:9/services/[redacted]"],
+    ["https://hooks.slack.com/workflows/T0SYNTH01/A0SYNTH/123/abcSecret", "https://hooks.slack.com/[redacted]"],
+    [
+      "https://chat.googleapis.com/v1/spaces/AAAAsynth/messages?key=AIzaSyntheticKey-0123&token=syntheticChatToken%3D",
+      "https://chat.googleapis.com/v1/spaces/AAAAsynth/messages?key=[redacted]&token=[redacted]",
+    ],
+  ])("%s", (input, expected) => {
+    expect(scrubText(input)).toBe(expected);
+  });
+
+  it("masks a field that names a webhook, whatever its value", () => {
+    expect(scrubValue({ chatWebhookUrl: "https://relay.example.test/hook", CHAT_WEBHOOK_URL: "x" })).toEqual({ chatWebhookUrl: REDACTED, CHAT_WEBHOOK_URL: REDACTED });
+  });
+});
+
 describe("scrubText keeps what on-call needs", () => {
   it.each([
     ["run run-20261126T020000Z-1a2b3c failed"],

@@ -9,7 +9,7 @@ import { maskPhoneNumbers } from "./phone-runs.ts";
 const SENSITIVE_KEY = new RegExp(
   [
     // Secrets.
-    "pass(word)?|secret|token|authori[sz]ation|cookie|api[-_]?key|private[-_]?key|credential",
+    "pass(word)?|secret|token|authori[sz]ation|cookie|api[-_]?key|private[-_]?key|credential|webhook",
     // A customer's fields, as the export, the table and the code name them.
     "phone|mobile|contact[-_ ]?number|e-?mail$|^e-?mails$|address$|date[-_ ]?of[-_ ]?birth|^dob$|birth[-_ ]?date",
     "customer[-_ ]?(name|key)|^(first|last|full|given|family|nick|display|member|contact)?[-_ ]?name$|requested[-_ ]?by",
@@ -27,6 +27,11 @@ const TEXT_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*)/g, "[redacted-jwt]"],
   [/(\/\/[^/\s:@]+:)[^@\s/]+@/g, "$1[redacted]@"],
   [/\b(password|passwd|pwd|secret|token|api[-_]?key)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi, "$1$2[redacted]"],
+  // Chat webhooks carry their credential in the URL: Slack in the path (`/services/T…/B…/<secret>`,
+  // on hooks.slack.com or a relay), Google Chat in the query (`?key=…&token=…`).
+  [/\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]+/g, "/services/[redacted]"],
+  [/(\bhooks\.slack\.com\/)(?!services\/\[redacted\])[^\s"'<>]+/gi, "$1[redacted]"],
+  [/([?&]key=)[^&\s"'#]+/gi, "$1[redacted]"],
   // Any script in the local part and the domain: `สมชาย.k@example.com` must not keep the name.
   [/[\p{L}\p{M}\p{N}._%+'-]+@[\p{L}\p{M}\p{N}-]+(?:\.[\p{L}\p{M}\p{N}-]+)*\.[\p{L}\p{M}]{2,}/gu, "[email]"],
   // A name key (`name:<customer name>|<date joined>`, customer-key.ts), quoted in an error or

@@ -15,3 +15,5 @@ export { certsOf, forgedIdTokens, generateSigningKey, signIdToken, tamperClaims 
 export type { IdTokenClaims, SigningKey, TokenAlgorithm } from "./id-tokens.ts";
 export { startOtlpReceiver } from "./otlp-receiver.ts";
 export type { OtlpReceiver, ReceivedSpan } from "./otlp-receiver.ts";
+export { startChatWebhookReceiver } from "./chat-webhook-receiver.ts";
+export type { ChatPost, ChatWebhookReceiver, ChatWebhookReceiverOptions } from "./chat-webhook-receiver.ts";

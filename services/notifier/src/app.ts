@@ -5,28 +5,34 @@ import type { Database } from "@crm-sync/db";
 import type { Logger } from "@crm-sync/logging";
 import { healthRouter } from "@crm-sync/server";
 import type { NotifierContext } from "./context.ts";
-import type { EmailLinks } from "./domain/email.ts";
+import { createWebhookChat, type WebhookChatOptions } from "./chat/webhook-chat.ts";
+import type { AlertLinks } from "./domain/alert-facts.ts";
 import { DEFAULT_POLICY, type PolicySettings } from "./domain/policy.ts";
 import { deadLetterHandler } from "./handlers/dead-letter.ts";
 import { stalenessCheckRoute } from "./handlers/staleness-check.ts";
 import { syncCompletedHandler } from "./handlers/sync-completed.ts";
 import { syncFailedHandler } from "./handlers/sync-failed.ts";
+import { emailChannel } from "./mail/email-channel.ts";
 import type { Mailer } from "./mail/mailer.ts";
 import { createOutboxSender } from "./outbox-sender.ts";
+import { flushAll } from "./raise-alert.ts";
 import { checkStaleness, startStalenessWatch, type StalenessResult, type StalenessWatch } from "./staleness-watch.ts";
 import { createAlertStore } from "./store/alert-store.ts";
-import { createOutboxStore } from "./store/outbox-store.ts";
+import { createChatOutboxStore, createOutboxStore } from "./store/outbox-store.ts";
 
 export type { Mailer, OutgoingEmail } from "./mail/mailer.ts";
 export { createSmtpMailer } from "./mail/smtp-mailer.ts";
 export { createEmlOutboxMailer } from "./mail/eml-outbox-mailer.ts";
 export type { StalenessResult } from "./staleness-watch.ts";
+export type { WebhookChatOptions } from "./chat/webhook-chat.ts";
 
 export interface NotifierDeps {
   db: Database;
   mailer: Mailer;
   logger: Logger;
-  links: EmailLinks;
+  links: AlertLinks;
+  /** The chat alert channel (Slack / Google Chat incoming webhook); absent: email only. */
+  chat?: WebhookChatOptions;
   policy?: Partial<PolicySettings>;
   /** Injectable for tests; every alert decision reads the time from here. */
   clock?: () => Date;
@@ -44,7 +50,7 @@ export interface Notifier {
   app: Express;
   handlers: { syncFailed: EventHandler<"sync-failed">; syncCompleted: EventHandler<"sync-completed">; deadLetter: RawHandler };
   checkStaleness(): Promise<StalenessResult>;
-  /** Sends whatever is queued (e.g. after the mail server came back). */
+  /** Sends whatever is queued on both channels (e.g. after the mail server or the webhook came back). */
   flushOutbox(): Promise<void>;
   /** Subscribes (pull mode) and starts the staleness watch. */
   start(): Promise<void>;
@@ -52,13 +58,17 @@ export interface Notifier {
   stop(): Promise<void>;
 }
 
-/** Failure emails once per state change, recovery, dead letters and staleness; see DESIGN.md. */
+/** Failure alerts (email, and chat when configured) once per state change, recovery, dead letters and staleness; see DESIGN.md. */
 export function createNotifier(deps: NotifierDeps): Notifier {
   const outbox = createOutboxStore(deps.db.sql);
   const ctx: NotifierContext = {
     alerts: createAlertStore(deps.db.sql),
     outbox,
-    sender: createOutboxSender({ outbox, mailer: deps.mailer, logger: deps.logger }),
+    sender: createOutboxSender({ outbox, channel: emailChannel(deps.mailer), logger: deps.logger }),
+    chatSender:
+      deps.chat === undefined
+        ? null
+        : createOutboxSender({ outbox: createChatOutboxStore(deps.db.sql), channel: createWebhookChat(deps.chat), logger: deps.logger }),
     clock: deps.clock ?? (() => new Date()),
     policy: { ...DEFAULT_POLICY, ...deps.policy },
     links: deps.links,
@@ -88,7 +98,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     app,
     handlers,
     checkStaleness: () => checkStaleness(ctx),
-    flushOutbox: () => ctx.sender.flush(),
+    flushOutbox: () => flushAll(ctx),
     async start() {
       if (deps.bus !== undefined) {
         const bus = deps.bus;

@@ -63,4 +63,22 @@ describe("notifier environment", () => {
   it("needs somewhere to send mail", () => {
     expect(() => readEnv({ DATABASE_URL: "postgres://x", PUBSUB_MODE: "pull" })).toThrow(/SMTP_URL: set SMTP_URL, or OUTBOX_DIR/);
   });
+
+  it("takes a chat webhook over https, or http to this machine only, or off, and never echoes it", () => {
+    const slack = "https://hooks.slack.com/services/T0SYNTH01/B0SYNTH02/syntheticWebhookSecret";
+    expect(readEnv({ ...embedded, CHAT_WEBHOOK_URL: slack }).CHAT_WEBHOOK_URL).toBe(slack);
+    expect(readEnv({ ...embedded, CHAT_WEBHOOK_URL: "http://127.0.0.1:9000/hook" }).CHAT_WEBHOOK_URL).toBe("http://127.0.0.1:9000/hook");
+    expect(readEnv({ ...embedded, CHAT_WEBHOOK_URL: "off" }).CHAT_WEBHOOK_URL).toBe("off");
+    expect(readEnv(embedded).CHAT_WEBHOOK_URL).toBeUndefined();
+    for (const bad of ["http://chat.example.test/v1/spaces/AAAA/messages?key=syntheticWebhookSecret", "ftp://syntheticWebhookSecret.example.test/"]) {
+      let caught: unknown;
+      try {
+        readEnv({ ...embedded, CHAT_WEBHOOK_URL: bad });
+      } catch (error) {
+        caught = error;
+      }
+      expect([...new Set((caught as ConfigError).problems.map((p) => p.split(":")[0]))]).toEqual(["CHAT_WEBHOOK_URL"]);
+      expect((caught as Error).message).not.toContain("syntheticWebhookSecret");
+    }
+  });
 });

@@ -32,6 +32,11 @@ export const Env = CommonEnv.extend({
   ALERT_FROM: z.string().min(3).optional(),
   SMTP_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   DASHBOARD_URL: z.url().default("http://localhost:8080/"),
+  /**
+   * The chat alert channel: a Slack or Google Chat incoming-webhook URL (a secret: its path or
+   * query is the credential). Unset or `off`: email only.
+   */
+  CHAT_WEBHOOK_URL: z.union([z.literal("off"), z.url({ protocol: /^https?$/ })]).optional(),
   /** e.g. https://console.cloud.google.com/traces/list?project=crm-sync-prod&tid={traceId} */
   TRACE_URL_TEMPLATE: z.string().includes("{traceId}").optional(),
   REMINDER_AFTER: Duration.default(24 * 3_600_000),
@@ -47,10 +52,19 @@ export const Env = CommonEnv.extend({
       if (env[name] === undefined) issues.addIssue({ code: "custom", path: [name], message: "required when SMTP_URL is set" });
     }
   }
+  // The webhook URL is its own credential: plain http only to this machine (tests, a local relay).
+  if (env.CHAT_WEBHOOK_URL !== undefined && env.CHAT_WEBHOOK_URL !== "off" && !isHttpsOrLoopback(env.CHAT_WEBHOOK_URL)) {
+    issues.addIssue({ code: "custom", path: ["CHAT_WEBHOOK_URL"], message: "must be https:// (http:// only for 127.0.0.1 or localhost)" });
+  }
   requirePushAuth(env, issues);
   requireSchedulerAuth("STALE_CHECK_INTERVAL")(env, issues);
 });
 export type Env = z.infer<typeof Env>;
+
+function isHttpsOrLoopback(value: string): boolean {
+  const url = new URL(value);
+  return url.protocol === "https:" || ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+}
 
 export function readEnv(env: Record<string, string | undefined> = process.env): Env {
   return parseEnv(Env, env);

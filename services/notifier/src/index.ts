@@ -24,6 +24,7 @@ await runService({
       mailer,
       logger,
       links: { dashboardUrl: env.DASHBOARD_URL, traceUrlTemplate: env.TRACE_URL_TEMPLATE ?? null },
+      ...(env.CHAT_WEBHOOK_URL === undefined || env.CHAT_WEBHOOK_URL === "off" ? {} : { chat: { url: env.CHAT_WEBHOOK_URL } }),
       policy: { reminderAfterMs: env.REMINDER_AFTER, staleAfterMs: env.STALE_AFTER },
       ...(bus === undefined ? {} : { bus }),
       ...(env.PUBSUB_MODE === "push"
@@ -33,7 +34,9 @@ await runService({
       scheduler: { verifier: schedulerVerifierFromEnv(env) },
     });
     await notifier.start();
-    logger.info({ mail: mailer.destination, mode: env.PUBSUB_MODE }, "notifier started");
+    // The chat webhook's origin only: its path and query are the credential.
+    const chat = env.CHAT_WEBHOOK_URL === undefined || env.CHAT_WEBHOOK_URL === "off" ? "off" : new URL(env.CHAT_WEBHOOK_URL).origin;
+    logger.info({ mail: mailer.destination, chat, mode: env.PUBSUB_MODE }, "notifier started");
     return {
       app: notifier.app,
       stop: [() => db.close(), ...(bus === undefined ? [] : [() => bus.close()]), () => notifier.stop()],

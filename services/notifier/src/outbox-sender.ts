@@ -1,50 +1,63 @@
 import type { Logger } from "@crm-sync/logging";
 import { forRun } from "@crm-sync/logging";
 import { withSpan } from "@crm-sync/telemetry";
-import type { Mailer } from "./mail/mailer.ts";
-import { describeMailError, isPermanentMailError } from "./mail/smtp-mailer.ts";
-import { CLAIM_RENEW_MS, type OutboxStore } from "./store/outbox-store.ts";
+import { CLAIM_RENEW_MS, type OutboxStore, type QueuedMessage } from "./store/outbox-store.ts";
+
+/** One alert channel (the mail server, the chat webhook), as the sender sees it. */
+export interface Channel<M extends QueuedMessage> {
+  /** For spans and logs: `email`, `chat`. */
+  name: string;
+  /** Where messages go, without credentials or secret paths. */
+  destination: string;
+  /** Resolves once the server accepted the message. */
+  send(message: M): Promise<void>;
+  /** The server said no for good: sending again cannot help. */
+  isPermanent(error: unknown): boolean;
+  /** A short, data-free description of a failure, kept in the outbox row. */
+  describe(error: unknown): string;
+}
 
 export interface OutboxSender {
   /**
-   * Sends queued alert emails oldest first until the queue is empty or the mail server stops
-   * accepting (then the rest wait for the next flush). Flushes in one process run one at a time.
+   * Sends queued alerts oldest first until the queue is empty or the server stops accepting
+   * (then the rest wait for the next flush). Flushes in one process run one at a time.
    */
   flush(): Promise<void>;
 }
 
-export function createOutboxSender(deps: { outbox: OutboxStore; mailer: Mailer; logger: Logger }): OutboxSender {
+export function createOutboxSender<M extends QueuedMessage>(deps: { outbox: OutboxStore<M>; channel: Channel<M>; logger: Logger }): OutboxSender {
+  const { channel } = deps;
   async function sendAll(): Promise<void> {
     for (;;) {
-      const email = await deps.outbox.claimNext();
-      if (email === undefined) return;
-      const log = forRun(deps.logger, email.runId ?? "none").child({ alertEmailId: email.id, kind: email.kind });
-      // A slow mail server must not let the lease lapse, or a second sender would send it too.
+      const message = await deps.outbox.claimNext();
+      if (message === undefined) return;
+      const log = forRun(deps.logger, message.runId ?? "none").child({ channel: channel.name, alertMessageId: message.id, kind: message.kind });
+      // A slow server must not let the lease lapse, or a second sender would send it too.
       const lease = setInterval(() => {
-        deps.outbox.renewClaim(email.id).catch((error: unknown) => log.warn({ err: error }, "could not renew the claim on an alert email"));
+        deps.outbox.renewClaim(message.id).catch((error: unknown) => log.warn({ err: error }, "could not renew the claim on an alert"));
       }, CLAIM_RENEW_MS);
       try {
-        await withSpan("email", { "crm_sync.alert.kind": email.kind, "crm_sync.alert.attempt": email.attempts }, () => deps.mailer.send(email));
+        await withSpan(channel.name, { "crm_sync.alert.kind": message.kind, "crm_sync.alert.attempt": message.attempts }, () => channel.send(message));
       } catch (error) {
-        const reason = describeMailError(error);
-        if (isPermanentMailError(error)) {
-          await deps.outbox.giveUp(email.id, reason);
-          log.error({ err: error, destination: deps.mailer.destination }, "the mail server refused an alert email for good; it will not be retried");
+        const reason = channel.describe(error);
+        if (channel.isPermanent(error)) {
+          await deps.outbox.giveUp(message.id, reason);
+          log.error({ err: error, destination: channel.destination, reason }, "the server refused an alert for good; it will not be retried");
           continue;
         }
-        await deps.outbox.release(email.id, reason);
-        log.warn({ err: error, destination: deps.mailer.destination, attempts: email.attempts }, "alert email not accepted yet; it stays queued");
+        await deps.outbox.release(message.id, reason);
+        log.warn({ err: error, destination: channel.destination, attempts: message.attempts, reason }, "alert not accepted yet; it stays queued");
         return;
       } finally {
         clearInterval(lease);
       }
-      await deps.outbox.markSent(email.id);
-      log.info({ destination: deps.mailer.destination, subject: email.subject }, "alert email sent");
+      await deps.outbox.markSent(message.id);
+      log.info({ destination: channel.destination }, "alert sent");
     }
   }
 
   // One flush runs at a time. A caller arriving meanwhile needs a flush that starts after its own
-  // email was committed: the one queued behind the running flush, which later callers share.
+  // message was committed: the one queued behind the running flush, which later callers share.
   let running: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
   const start = (): Promise<void> => {

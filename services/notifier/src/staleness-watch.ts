@@ -32,6 +32,8 @@ export async function checkStaleness(ctx: NotifierContext): Promise<StalenessRes
       attempt: null,
       destinationUntouched: null,
       counts: null,
+      durationMs: null,
+      requestKind: null,
       lastSuccess,
       traceId: null,
       artifacts: [],

@@ -46,15 +46,15 @@ describe("notifier alert emails over real SMTP", () => {
     const mails = await h.sink.parsed();
     expect(mails).toHaveLength(1);
     const [mail] = mails;
-    expect(mail?.subject).toBe("[crm-sync] FAILED at scraping: PORTAL_AUTH_FAILED");
+    expect(mail?.subject).toBe("[crm-sync] ซิงก์ข้อมูลลูกค้าไม่สำเร็จ | FAILED at scraping: PORTAL_AUTH_FAILED");
     expect(mail?.to).toMatchObject({ text: "oncall@example.test" });
     expect(mail?.text).toContain(RUNBOOK.PORTAL_AUTH_FAILED);
     expect(mail?.text).toContain("The customer table was not changed");
     expect(mail?.text).toContain("No successful sync is on record.");
-    expect(mail?.text).toContain("Run: https://crm-sync.example.test/?run=run-first");
+    expect(mail?.text).toContain("หน้ารายการซิงก์ / Run page: https://crm-sync.example.test/runs/run-first");
     expect(mail?.text).toContain("Screenshot: https://storage.example.test/crm-exports/artifacts/run-first/failure.png");
     expect(mail?.html).toContain("The customer table was not changed");
-    expect(mail?.html).toContain('<a href="https://crm-sync.example.test/?run=run-first">');
+    expect(mail?.html).toContain('<a href="https://crm-sync.example.test/runs/run-first">');
   });
 
   it("sends nothing more while it keeps failing the same way, and a new email when the code changes", async () => {
@@ -70,8 +70,8 @@ describe("notifier alert emails over real SMTP", () => {
     await publishAndSettle(h, failed(h, "run-d", "MASS_DELETE_HELD", "diffing"));
     const mails = await h.sink.parsed();
     expect(mails.map((m) => m.subject)).toEqual([
-      "[crm-sync] FAILED at scraping: PORTAL_AUTH_FAILED",
-      "[crm-sync] FAILURE CHANGED at diffing: MASS_DELETE_HELD (was PORTAL_AUTH_FAILED)",
+      "[crm-sync] ซิงก์ข้อมูลลูกค้าไม่สำเร็จ | FAILED at scraping: PORTAL_AUTH_FAILED",
+      "[crm-sync] พักไว้รอการอนุมัติ | FAILURE CHANGED at diffing: MASS_DELETE_HELD (was PORTAL_AUTH_FAILED)",
     ]);
     expect(mails[1]?.text).toContain(RUNBOOK.MASS_DELETE_HELD);
   });
@@ -84,8 +84,8 @@ describe("notifier alert emails over real SMTP", () => {
     h.clock.advanceHours(1);
     await publishAndSettle(h, failed(h, "run-day-2", "DB_UNAVAILABLE", "committing"));
     expect((await h.sink.parsed()).map((m) => m.subject)).toEqual([
-      "[crm-sync] FAILED at committing: DB_UNAVAILABLE",
-      "[crm-sync] STILL FAILING at committing: DB_UNAVAILABLE",
+      "[crm-sync] ซิงก์ข้อมูลลูกค้าไม่สำเร็จ | FAILED at committing: DB_UNAVAILABLE",
+      "[crm-sync] ซิงก์ข้อมูลลูกค้ายังไม่สำเร็จ | STILL FAILING at committing: DB_UNAVAILABLE",
     ]);
   });
 
@@ -98,14 +98,14 @@ describe("notifier alert emails over real SMTP", () => {
     await publishAndSettle(h, completed(h, "run-fine"));
 
     const mails = await h.sink.parsed();
-    expect(mails.map((m) => m.subject)).toEqual(["[crm-sync] FAILED at parsing: CSV_HEADER_MISMATCH", "[crm-sync] RECOVERED: the customer sync succeeded again"]);
+    expect(mails.map((m) => m.subject)).toEqual(["[crm-sync] ซิงก์ข้อมูลลูกค้าไม่สำเร็จ | FAILED at parsing: CSV_HEADER_MISMATCH", "[crm-sync] ซิงก์ข้อมูลลูกค้ากลับมาสำเร็จแล้ว | RECOVERED: the customer sync succeeded again"]);
     expect(mails[1]?.text).toContain("run run-fixed succeeded");
     expect(mails[1]?.text).toContain("30 rows read, 2 inserted, 1 updated, 27 unchanged");
 
     h.clock.advanceHours(1);
     await publishAndSettle(h, failed(h, "run-again", "CSV_HEADER_MISMATCH", "parsing", false));
     const again = (await h.sink.parsed())[2];
-    expect(again?.subject).toBe("[crm-sync] FAILED at parsing: CSV_HEADER_MISMATCH");
+    expect(again?.subject).toBe("[crm-sync] ซิงก์ข้อมูลลูกค้าไม่สำเร็จ | FAILED at parsing: CSV_HEADER_MISMATCH");
     expect(again?.text).toMatch(/Last good sync\n {2}.*, run run-fine\./);
     expect(again?.text).toContain("may have been changed by this run");
   });
@@ -118,8 +118,8 @@ describe("notifier alert emails over real SMTP", () => {
 
     const mails = await h.sink.parsed();
     expect(mails.map((m) => m.subject)).toEqual([
-      "[crm-sync] DEAD LETTER from stuck-consumer.sync-progress: a message is stuck",
-      "[crm-sync] DEAD LETTER from stuck-consumer.sync-progress: a message is stuck",
+      "[crm-sync] มีข้อความในระบบซิงก์ค้างอยู่ | DEAD LETTER from stuck-consumer.sync-progress: a message is stuck",
+      "[crm-sync] มีข้อความในระบบซิงก์ค้างอยู่ | DEAD LETTER from stuck-consumer.sync-progress: a message is stuck",
     ]);
     expect(mails[0]?.text).toContain("on topic sync-progress could not be handled after 3 delivery attempts");
     expect(mails[0]?.text).toContain("Run: run-stuck.");
@@ -153,14 +153,14 @@ describe("staleness watch", () => {
     } finally {
       await server.close();
     }
-    expect((await h.sink.parsed()).map((m) => m.subject)).toEqual(["[crm-sync] STALE: no successful customer sync for 26 hours"]);
+    expect((await h.sink.parsed()).map((m) => m.subject)).toEqual(["[crm-sync] ไม่มีการซิงก์ที่สำเร็จนานเกิน 26 ชั่วโมง | STALE: no successful customer sync for 26 hours"]);
 
     h.clock.advanceHours(1);
     await publishAndSettle(h, completed(h, "run-tuesday"));
     const mails = await h.sink.parsed();
     expect(mails.map((m) => m.subject)).toEqual([
-      "[crm-sync] STALE: no successful customer sync for 26 hours",
-      "[crm-sync] FRESH: customer data is up to date again",
+      "[crm-sync] ไม่มีการซิงก์ที่สำเร็จนานเกิน 26 ชั่วโมง | STALE: no successful customer sync for 26 hours",
+      "[crm-sync] ข้อมูลลูกค้าเป็นปัจจุบันแล้ว | FRESH: customer data is up to date again",
     ]);
     expect(mails[0]?.text).toContain("Press Update Customer Data");
     expect(mails[1]?.text).toContain("run run-tuesday");
@@ -176,8 +176,8 @@ describe("staleness watch", () => {
     await insertRun("run-ledger-new", new Date(h.clock.now.getTime() - 3_600_000));
     expect(await h.notifier.checkStaleness()).toMatchObject({ stale: false, alert: "fresh", lastSuccess: { runId: "run-ledger-new" } });
     expect((await h.sink.parsed()).map((m) => m.subject)).toEqual([
-      "[crm-sync] STALE: no successful customer sync for 26 hours",
-      "[crm-sync] FRESH: customer data is up to date again",
+      "[crm-sync] ไม่มีการซิงก์ที่สำเร็จนานเกิน 26 ชั่วโมง | STALE: no successful customer sync for 26 hours",
+      "[crm-sync] ข้อมูลลูกค้าเป็นปัจจุบันแล้ว | FRESH: customer data is up to date again",
     ]);
   });
 
@@ -187,6 +187,6 @@ describe("staleness watch", () => {
       values ('run-long-ago', 'schedule', 'succeeded', 'committing', ${new Date(h.clock.now.getTime() - 48 * 3_600_000)})`;
     await waitFor(() => h.sink.received.length === 1, { what: "the stale email from the interval" });
     const [mail] = await h.sink.parsed();
-    expect(mail?.subject).toBe("[crm-sync] STALE: no successful customer sync for 26 hours");
+    expect(mail?.subject).toBe("[crm-sync] ไม่มีการซิงก์ที่สำเร็จนานเกิน 26 ชั่วโมง | STALE: no successful customer sync for 26 hours");
   });
 });

@@ -50,7 +50,7 @@ describe("exactly-once-ish delivery", () => {
     await h.notifier.flushOutbox();
 
     const mails = await h.sink.parsed();
-    expect(mails.map((m) => m.subject)).toEqual(["[crm-sync] FAILED at scraping: PORTAL_AUTH_FAILED"]);
+    expect(mails.map((m) => m.subject)).toEqual(["[crm-sync] ซิงก์ข้อมูลลูกค้าไม่สำเร็จ | FAILED at scraping: PORTAL_AUTH_FAILED"]);
   });
 
   it("sends nothing twice when the same event is delivered again", async () => {
@@ -76,7 +76,7 @@ describe("exactly-once-ish delivery", () => {
     expect(await h.notifier.handlers.deadLetter({ ...message, deliveryAttempt: 1 })).toBe("ack");
     expect(await h.notifier.handlers.deadLetter({ ...message, deliveryAttempt: 2 })).toBe("ack");
     const mails = await h.sink.parsed();
-    expect(mails.map((m) => m.subject)).toEqual(["[crm-sync] DEAD LETTER from loader.csv-ready: a message is stuck"]);
+    expect(mails.map((m) => m.subject)).toEqual(["[crm-sync] มีข้อความในระบบซิงก์ค้างอยู่ | DEAD LETTER from loader.csv-ready: a message is stuck"]);
   });
 
   it("gives up an email the server refuses for good, so later alerts still go out", async () => {
@@ -98,7 +98,7 @@ describe("exactly-once-ish delivery", () => {
     );
     await h.bus.drain();
     const mails = await h.sink.parsed();
-    expect(mails.map((m) => m.subject)).toEqual(["[crm-sync] FAILURE CHANGED at committing: DB_ERROR (was PORTAL_AUTH_FAILED)"]);
+    expect(mails.map((m) => m.subject)).toEqual(["[crm-sync] ปัญหาการซิงก์เปลี่ยนไป | FAILURE CHANGED at committing: DB_ERROR (was PORTAL_AUTH_FAILED)"]);
   });
 
   it("answers Pub/Sub push requests: 500 while the email is not accepted, 204 once it is", async () => {
@@ -159,7 +159,7 @@ describe("embedded outbox", () => {
     const files = (await readdir(dir)).filter((name) => name.endsWith(".eml"));
     expect(files).toEqual([expect.stringMatching(/^20261126T190000Z-alert-\d+-failing\.eml$/)]);
     const mail = await simpleParser(await readFile(join(dir, files[0] ?? "")));
-    expect(mail.subject).toBe("[crm-sync] FAILED at scraping: PORTAL_AUTH_FAILED");
+    expect(mail.subject).toBe("[crm-sync] ซิงก์ข้อมูลลูกค้าไม่สำเร็จ | FAILED at scraping: PORTAL_AUTH_FAILED");
     expect(mail.from?.text).toBe(ALERT_FROM);
     expect(mail.to).toMatchObject({ text: ALERT_TO });
     expect(mail.messageId).toMatch(/^<crm-sync-alert-\d+-\d+@crm-sync\.invalid>$/);
@@ -205,9 +205,9 @@ describe("personal data", () => {
 
     const mails = await h.sink.parsed();
     expect(mails.map((m) => m.subject)).toEqual([
-      "[crm-sync] FAILED at committing: DB_ERROR",
-      "[crm-sync] DEAD LETTER from leaky-consumer.sync-progress: a message is stuck",
-      "[crm-sync] RECOVERED: the customer sync succeeded again",
+      "[crm-sync] ซิงก์ข้อมูลลูกค้าไม่สำเร็จ | FAILED at committing: DB_ERROR",
+      "[crm-sync] มีข้อความในระบบซิงก์ค้างอยู่ | DEAD LETTER from leaky-consumer.sync-progress: a message is stuck",
+      "[crm-sync] ซิงก์ข้อมูลลูกค้ากลับมาสำเร็จแล้ว | RECOVERED: the customer sync succeeded again",
     ]);
     for (const [index, mail] of mails.entries()) {
       const everything = `${mailText(mail)}\n${h.sink.received[index]?.toString("utf8") ?? ""}`;
@@ -228,7 +228,7 @@ describe.skipIf(gate("Postgres", postgresGap))("on real Postgres", () => {
     await Promise.all([h.bus.publish(event), h.bus.publish(event), h.bus.publish(event)]);
     await h.bus.drain();
     const mails = await h.sink.parsed();
-    expect(mails.map((m) => m.subject)).toEqual(["[crm-sync] FAILED at scraping: PORTAL_AUTH_FAILED"]);
+    expect(mails.map((m) => m.subject)).toEqual(["[crm-sync] ซิงก์ข้อมูลลูกค้าไม่สำเร็จ | FAILED at scraping: PORTAL_AUTH_FAILED"]);
   });
 });
 

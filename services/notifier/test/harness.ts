@@ -1,11 +1,11 @@
 import type { ParsedMail } from "mailparser";
 import { createOidcVerifier, InMemoryBus } from "@crm-sync/bus";
 import { migrate, openDatabase, type Database } from "@crm-sync/db";
-import { createLogger } from "@crm-sync/logging";
-import { certsOf, generateSigningKey, signIdToken, startSmtpSink, type SmtpSink } from "@crm-sync/testing";
+import { createLogger, type Logger } from "@crm-sync/logging";
+import { certsOf, generateSigningKey, signIdToken, startChatWebhookReceiver, startSmtpSink, type ChatWebhookReceiver, type SmtpSink } from "@crm-sync/testing";
 import { createNotifier, createSmtpMailer, type Mailer, type Notifier } from "../src/app.ts";
 
-export { startSmtpSink, type SmtpSink } from "@crm-sync/testing";
+export { startChatWebhookReceiver, startSmtpSink, type ChatWebhookReceiver, type SmtpSink } from "@crm-sync/testing";
 
 export const ALERT_TO = "oncall@example.test";
 export const ALERT_FROM = "crm-sync@example.test";
@@ -29,6 +29,8 @@ export interface Harness {
   bus: InMemoryBus;
   notifier: Notifier;
   sink: SmtpSink;
+  /** The chat webhook's local receiver, when the harness was started with `chat: true`. */
+  chat: ChatWebhookReceiver | undefined;
   clock: { now: Date; advanceHours(hours: number): void };
   close(): Promise<void>;
 }
@@ -38,16 +40,21 @@ export interface HarnessOptions {
   mailer?: (sink: SmtpSink) => Mailer;
   staleCheckIntervalMs?: number | null;
   maxDeliveryAttempts?: number;
+  /** Also alert to a chat webhook (a local HTTP receiver). */
+  chat?: boolean;
+  /** Where the notifier logs (default: nowhere). */
+  logger?: Logger;
 }
 
 export const quietLogger = () => createLogger({ service: "notifier-test", level: process.env["TEST_LOG_LEVEL"] === "debug" ? "debug" : "silent" });
 
 /** A notifier wired as in embedded mode: InMemoryBus, a migrated database, a real SMTP server. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const logger = quietLogger();
+  const logger = options.logger ?? quietLogger();
   const db = await openDatabase(options.databaseUrl ?? "pglite://memory", { logger });
   await migrate(db);
   const sink = await startSmtpSink();
+  const chat = options.chat === true ? await startChatWebhookReceiver() : undefined;
   const bus = new InMemoryBus({ logger, backoff: { minMs: 10, maxMs: 50 }, maxDeliveryAttempts: options.maxDeliveryAttempts ?? 50 });
   const clock = {
     now: new Date("2026-11-26T19:00:00.000Z"),
@@ -65,6 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bus,
     clock: () => clock.now,
     links: { dashboardUrl: "https://crm-sync.example.test/", traceUrlTemplate: null },
+    ...(chat === undefined ? {} : { chat: { url: chat.url, attempts: 3, minBackoffMs: 10, maxBackoffMs: 50, timeoutMs: 2_000 } }),
     staleCheckIntervalMs: options.staleCheckIntervalMs ?? null,
     scheduler: {
       verifier: createOidcVerifier({ enabled: true, audience: SCHEDULER.audience, serviceAccountEmail: SCHEDULER.serviceAccount, certs: certsOf(google()) }),
@@ -76,11 +84,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bus,
     notifier,
     sink,
+    chat,
     clock,
     async close() {
       await bus.close();
       await notifier.stop();
       await harness.sink.stop();
+      await harness.chat?.stop();
       await db.close();
     },
   };

@@ -73,8 +73,8 @@ describe.skipIf(gate("Pub/Sub emulator", pubsubEmulatorMissing()))("notifier on 
 
     const mails = await parts.sink.parsed();
     expect(mails.map((m) => m.subject)).toEqual([
-      "[crm-sync] FAILED at scraping: PORTAL_UNAVAILABLE",
-      "[crm-sync] DEAD LETTER from trigger.sync-failed: a message is stuck (PORTAL_UNAVAILABLE)",
+      "[crm-sync] ซิงก์ข้อมูลลูกค้าไม่สำเร็จ | FAILED at scraping: PORTAL_UNAVAILABLE",
+      "[crm-sync] มีข้อความในระบบซิงก์ค้างอยู่ | DEAD LETTER from trigger.sync-failed: a message is stuck (PORTAL_UNAVAILABLE)",
     ]);
     expect(mails[1]?.text).toContain("after 5 delivery attempts");
   });
@@ -118,6 +118,6 @@ describe.skipIf(gate("Pub/Sub emulator", pubsubEmulatorMissing()))("notifier on 
       const [row] = await parts.db.sql<{ sent_at: Date | null }[]>`select sent_at from crm_sync.alert_emails`;
       return row?.sent_at != null;
     }, { what: "the email recorded as sent" });
-    expect((await sink.parsed()).map((m) => m.subject)).toEqual(["[crm-sync] FAILED at scraping: PORTAL_UNAVAILABLE"]);
+    expect((await sink.parsed()).map((m) => m.subject)).toEqual(["[crm-sync] ซิงก์ข้อมูลลูกค้าไม่สำเร็จ | FAILED at scraping: PORTAL_UNAVAILABLE"]);
   });
 });

@@ -3,7 +3,7 @@ import { listen, type RunningServer } from "@crm-sync/server";
 import { createTestDatabase, gate, postgresMissing, waitFor, type TestDatabase } from "@crm-sync/testing";
 import { schedulerToken, startHarness, type Harness } from "./harness.ts";
 
-const STALE_SUBJECT = "[crm-sync] STALE: no successful customer sync for 26 hours";
+const STALE_SUBJECT = "[crm-sync] ไม่มีการซิงก์ที่สำเร็จนานเกิน 26 ชั่วโมง | STALE: no successful customer sync for 26 hours";
 
 /** Cloud Run: no in-process timer; Cloud Scheduler's OIDC call is the only thing that checks staleness. */
 describe.skipIf(gate("Postgres", await postgresMissing()))("the staleness check called by Cloud Scheduler, timer off, on real Postgres", () => {

@@ -1,4 +1,5 @@
 import { encode } from "html-entities";
+import type { Language } from "@crm-sync/messages";
 
 /**
  * An email as sections of lines, rendered twice (plain text and HTML) from the same source so
@@ -8,6 +9,8 @@ export type Line = string | { label: string; url: string };
 
 export interface Section {
   heading: string;
+  /** The section's language, for screen readers and mail clients' fonts; absent: mixed. */
+  lang?: Language;
   lines: Line[];
 }
 
@@ -37,12 +40,13 @@ export function layoutHtml(title: string, sections: readonly Section[]): string 
             : `<p style="margin:0 0 8px">${escape(line.label)}: <a href="${escape(line.url)}">${escape(line.url)}</a></p>`,
         )
         .join("\n");
-      return `<h2 style="font-size:16px;margin:20px 0 8px">${escape(section.heading)}</h2>\n${lines}`;
+      const lang = section.lang === undefined ? "" : ` lang="${section.lang}"`;
+      return `<section${lang}><h2 style="font-size:16px;margin:20px 0 8px">${escape(section.heading)}</h2>\n${lines}</section>`;
     })
     .join("\n");
   return [
     "<!doctype html>",
-    '<html><head><meta charset="utf-8"><title>' + escape(title) + "</title></head>",
+    '<html lang="th"><head><meta charset="utf-8"><title>' + escape(title) + "</title></head>",
     '<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#111">',
     `<h1 style="font-size:18px">${escape(title)}</h1>`,
     body,

@@ -1,42 +1,12 @@
-import { ERROR_CODES, type Artifact, type ErrorCode, type FailureStage, type SyncCounts } from "@crm-sync/contracts";
+import type { Artifact } from "@crm-sync/contracts";
+import { LANGUAGES, type Language } from "@crm-sync/messages";
+import { hasRejectedRows, type AlertFacts, type AlertLinks } from "./alert-facts.ts";
+import { ALERT_WORDS } from "./alert-text.ts";
 import { layoutHtml, layoutText, type Line, type RenderedEmail, type Section } from "./email-layout.ts";
-import type { AlertKind, LastSuccess } from "./policy.ts";
-import { RUNBOOK, STAGE_WORDS } from "./runbook.ts";
-import { runLink, safeLink, traceLink } from "./safe-link.ts";
-import { formatHours, formatInstant } from "./when.ts";
+import { RUNBOOK } from "./runbook.ts";
+import { rejectedRowsLink, runLink, safeLink, traceLink } from "./safe-link.ts";
 
 export type { RenderedEmail } from "./email-layout.ts";
-
-/**
- * Everything an alert email may say. Only codes, stages, counts, ids, instants and URLs: a
- * free-text field (such as sync-failed's `message`) is deliberately absent, because text
- * written elsewhere could carry a customer's name or phone number.
- */
-export interface AlertFacts {
-  kind: AlertKind;
-  occurredAt: Date;
-  runId: string | null;
-  stage: FailureStage | null;
-  code: ErrorCode | null;
-  previousCode: ErrorCode | null;
-  /** When the current failing or stale period began. */
-  since: Date | null;
-  attempt: number | null;
-  /** null: not known (dead letters). */
-  destinationUntouched: boolean | null;
-  counts: SyncCounts | null;
-  lastSuccess: LastSuccess | null;
-  traceId: string | null;
-  artifacts: ReadonlyArray<{ kind: Artifact["kind"]; url: string }>;
-  deadLetter: { sourceSubscription: string; topic: string | null; messageId: string; deliveryAttempts: number | null } | null;
-  staleAfterMs: number;
-}
-
-export interface EmailLinks {
-  dashboardUrl: string;
-  /** Optional template with `{traceId}`, e.g. a Cloud Trace console URL. */
-  traceUrlTemplate: string | null;
-}
 
 const ARTIFACT_LABELS: Record<Artifact["kind"], string> = {
   screenshot: "Screenshot",
@@ -45,123 +15,50 @@ const ARTIFACT_LABELS: Record<Artifact["kind"], string> = {
   export: "Export file",
 };
 
-export function renderAlertEmail(facts: AlertFacts, links: EmailLinks): RenderedEmail {
-  const subject = `[crm-sync] ${headline(facts)}`;
+/**
+ * One email for everyone on ALERT_TO, in both languages: Thai first for the office, then the
+ * links (labelled in both), then English, then what only the engineer needs (runbook,
+ * artifacts, trace), which stays in English.
+ */
+export function renderAlertEmail(facts: AlertFacts, links: AlertLinks): RenderedEmail {
+  const subject = alertTitle(facts);
   const sections: Section[] = [
-    { heading: "What happened", lines: whatHappened(facts) },
-    { heading: "What to do", lines: whatToDo(facts) },
-    { heading: "Customer table", lines: [customerTable(facts)] },
-    { heading: "Last good sync", lines: [lastGoodSync(facts.lastSuccess)] },
-    { heading: "Links", lines: linkLines(facts, links) },
+    ...officeSections(facts, "th"),
+    { heading: "ลิงก์ / Links", lines: officeLinks(facts, links) },
+    ...officeSections(facts, "en"),
   ];
+  const engineer = engineerLines(facts, links);
+  if (engineer.length > 0) sections.push({ heading: "For the engineer", lang: "en", lines: engineer });
   return { subject, text: layoutText(subject, sections), html: layoutHtml(subject, sections) };
 }
 
-function headline(facts: AlertFacts): string {
-  const stage = facts.stage ?? "unknown stage";
-  const code = facts.code ?? "INTERNAL";
-  switch (facts.kind) {
-    case "failing":
-      return `FAILED at ${stage}: ${code}`;
-    case "changed":
-      return `FAILURE CHANGED at ${stage}: ${code} (was ${facts.previousCode ?? "another code"})`;
-    case "reminder":
-      return `STILL FAILING at ${stage}: ${code}`;
-    case "recovered":
-      return "RECOVERED: the customer sync succeeded again";
-    case "dead-letter":
-      return `DEAD LETTER from ${facts.deadLetter?.sourceSubscription ?? "a subscription"}: a message is stuck${facts.code === null ? "" : ` (${facts.code})`}`;
-    case "stale":
-      return `STALE: no successful customer sync for ${formatHours(facts.staleAfterMs)}`;
-    case "fresh":
-      return "FRESH: customer data is up to date again";
-  }
+/** "[crm-sync] <Thai headline> | <English headline>": the subject, and the chat message's first line. */
+export function alertTitle(facts: AlertFacts): string {
+  return `[crm-sync] ${LANGUAGES.map((language) => ALERT_WORDS[language].headline(facts)).join(" | ")}`;
 }
 
-function failureLines(facts: AlertFacts): string[] {
-  const stage = facts.stage === null ? "at an unknown stage" : `while ${STAGE_WORDS[facts.stage]} (stage ${facts.stage})`;
-  const attempt = facts.attempt === null ? "" : `, attempt ${facts.attempt}`;
-  const lines = [`The customer sync${facts.runId === null ? "" : ` run ${facts.runId}`} failed ${stage} at ${formatInstant(facts.occurredAt)}${attempt}.`];
-  if (facts.code !== null) lines.push(`Error code ${facts.code}: ${ERROR_CODES[facts.code].summary}`);
+function officeSections(facts: AlertFacts, language: Language): Section[] {
+  const words = ALERT_WORDS[language];
+  return [
+    { heading: words.headings.what, lang: language, lines: words.whatHappened(facts) },
+    { heading: words.headings.todo, lang: language, lines: words.whatToDo(facts) },
+    { heading: words.headings.table, lang: language, lines: [words.customerTable(facts)] },
+    { heading: words.headings.lastGood, lang: language, lines: [words.lastGoodSync(facts)] },
+  ];
+}
+
+const bothLabels = (label: (language: Language) => string) => LANGUAGES.map(label).join(" / ");
+
+/** The run page (and its rejected rows), where staff review, approve or discard; labelled in both languages. */
+export function officeLinks(facts: AlertFacts, links: AlertLinks): Array<{ label: string; url: string }> {
+  if (facts.runId === null) return [{ label: bothLabels((l) => ALERT_WORDS[l].dashboard), url: new URL(links.dashboardUrl).toString() }];
+  const lines = [{ label: bothLabels((l) => ALERT_WORDS[l].runPage), url: runLink(links.dashboardUrl, facts.runId) }];
+  if (hasRejectedRows(facts)) lines.push({ label: bothLabels((l) => ALERT_WORDS[l].rejectedRows), url: rejectedRowsLink(links.dashboardUrl, facts.runId) });
   return lines;
 }
 
-function whatHappened(facts: AlertFacts): string[] {
-  switch (facts.kind) {
-    case "failing":
-      return failureLines(facts);
-    case "changed":
-      return [...failureLines(facts), `The failure changed: before it was ${facts.previousCode ?? "another code"}.${sinceLine(facts.since)}`];
-    case "reminder":
-      return [...failureLines(facts), `It keeps failing the same way.${sinceLine(facts.since)}`];
-    case "recovered":
-      return [`The customer sync${facts.runId === null ? "" : ` run ${facts.runId}`} succeeded at ${formatInstant(facts.occurredAt)}.${sinceLine(facts.since)}`];
-    case "dead-letter": {
-      const letter = facts.deadLetter;
-      const topic = letter?.topic == null ? "" : ` on topic ${letter.topic}`;
-      const attempts = letter?.deliveryAttempts == null ? "" : ` after ${letter.deliveryAttempts} delivery attempts`;
-      return [
-        `A pipeline message${topic} could not be handled${attempts} and was set aside (dead-lettered) by subscription ${letter?.sourceSubscription ?? "unknown"}.`,
-        `Run: ${facts.runId ?? "unknown"}. Message id: ${letter?.messageId ?? "unknown"}. The run it belongs to is stuck until someone acts.`,
-      ];
-    }
-    case "stale":
-      return [
-        `No customer sync has succeeded for more than ${formatHours(facts.staleAfterMs)} (checked at ${formatInstant(facts.occurredAt)}).`,
-        "The customer data staff see may be out of date.",
-      ];
-    case "fresh":
-      return [`A customer sync succeeded${facts.lastSuccess === null ? "" : ` at ${formatInstant(facts.lastSuccess.at)}`}, ending the stale period.${sinceLine(facts.since)}`];
-  }
-}
-
-function sinceLine(since: Date | null): string {
-  return since === null ? "" : ` The problem began at ${formatInstant(since)}.`;
-}
-
-function whatToDo(facts: AlertFacts): string[] {
-  switch (facts.kind) {
-    case "failing":
-    case "changed":
-    case "reminder":
-      return [facts.code === null ? RUNBOOK.INTERNAL : RUNBOOK[facts.code]];
-    case "recovered":
-    case "fresh":
-      return ["Nothing: this closes the earlier alert."];
-    case "dead-letter":
-      return [
-        `Read the logs of the service behind subscription ${facts.deadLetter?.sourceSubscription ?? "unknown"} for this run, fix the cause, then run the sync again (dashboard button or crm-sync trigger).`,
-        ...(facts.code === null ? [] : [RUNBOOK[facts.code]]),
-      ];
-    case "stale":
-      return [
-        "Check that the daily 02:00 Asia/Bangkok schedule (Cloud Scheduler job crm-sync-daily) ran and look at the latest runs on the dashboard; earlier failure emails say why runs failed.",
-        "Press Update Customer Data on the dashboard to run a sync now.",
-      ];
-  }
-}
-
-function customerTable(facts: AlertFacts): string {
-  if (facts.kind === "recovered" && facts.counts !== null) {
-    const c = facts.counts;
-    return `The customer table is up to date: ${c.rows} rows read, ${c.inserted} inserted, ${c.updated} updated, ${c.unchanged} unchanged, ${c.softDeleted} removed, ${c.revived} returned, ${c.rejected} rejected.`;
-  }
-  if (facts.kind === "recovered" || facts.kind === "fresh") return "The customer table is up to date.";
-  if (facts.kind === "stale") return "The customer table has not been updated since the last good sync.";
-  if (facts.destinationUntouched === true) return "The customer table was not changed: it still holds the data of the last good sync.";
-  if (facts.destinationUntouched === false) return "The customer table may have been changed by this run before it failed: check the run's change log.";
-  return "Whether the customer table was changed cannot be told from this message: open the run to check.";
-}
-
-function lastGoodSync(lastSuccess: LastSuccess | null): string {
-  if (lastSuccess === null) return "No successful sync is on record.";
-  return `${formatInstant(lastSuccess.at)}${lastSuccess.runId === null ? "" : `, run ${lastSuccess.runId}`}.`;
-}
-
-function linkLines(facts: AlertFacts, links: EmailLinks): Line[] {
-  const lines: Line[] = [];
-  if (facts.runId !== null) lines.push({ label: "Run", url: runLink(links.dashboardUrl, facts.runId) });
-  else lines.push({ label: "Dashboard", url: new URL(links.dashboardUrl).toString() });
+function engineerLines(facts: AlertFacts, links: AlertLinks): Line[] {
+  const lines: Line[] = [...runbookLines(facts)];
   let withheld = 0;
   for (const artifact of facts.artifacts) {
     const url = safeLink(artifact.url);
@@ -174,4 +71,25 @@ function linkLines(facts: AlertFacts, links: EmailLinks): Line[] {
     lines.push(url === null ? `Trace id: ${facts.traceId}` : { label: `Trace ${facts.traceId}`, url });
   }
   return lines;
+}
+
+function runbookLines(facts: AlertFacts): string[] {
+  switch (facts.kind) {
+    case "failing":
+    case "changed":
+    case "reminder":
+      return [RUNBOOK[facts.code ?? "INTERNAL"]];
+    case "recovered":
+    case "fresh":
+      return [];
+    case "dead-letter":
+      return [
+        `Read the logs of the service behind subscription ${facts.deadLetter?.sourceSubscription ?? "unknown"} for this run, fix the cause, then run the sync again (dashboard button or crm-sync trigger).`,
+        ...(facts.code === null ? [] : [RUNBOOK[facts.code]]),
+      ];
+    case "stale":
+      return [
+        "Check that the daily 02:00 Asia/Bangkok schedule (Cloud Scheduler job crm-sync-daily) ran and look at the latest runs on the dashboard; earlier failure emails say why runs failed.",
+      ];
+  }
 }

@@ -1,8 +1,8 @@
-import type { ErrorCode, FailureStage } from "@crm-sync/contracts";
+import type { ErrorCode } from "@crm-sync/contracts";
 
 /**
- * What the on-call engineer should do, per error code. A Record over ErrorCode, so a new code
- * in the contracts does not compile until it has its line here.
+ * What the on-call engineer should do, per error code (the office's words are in @crm-sync/messages).
+ * A Record over ErrorCode, so a new code in the contracts does not compile until it has its line here.
  */
 export const RUNBOOK: Record<ErrorCode, string> = {
   PORTAL_AUTH_FAILED:
@@ -24,7 +24,7 @@ export const RUNBOOK: Record<ErrorCode, string> = {
   REJECT_RATIO_EXCEEDED:
     "Too many rows in the export were invalid or duplicated, so nothing was loaded. Review the rejected rows on the run page and fix the data in the portal, or raise the reject ratio if they are expected.",
   MASS_DELETE_HELD:
-    "The export would remove more customers than allowed, so the run is held. Review the dry run on the run page and approve it if the removals are real (approve endpoint or --allow-mass-delete); otherwise run the sync again.",
+    "The export would remove more customers than allowed, so the run is held. Review the dry run on the run page: an approver approves it there if the removals are real, or discards it; the customer table changes only after approval.",
   BLOB_UNAVAILABLE:
     "The export storage (Cloud Storage bucket) could not be reached. It is retried automatically; if it keeps failing, check the bucket, its permissions and the Cloud Storage status page.",
   DB_UNAVAILABLE:
@@ -35,15 +35,4 @@ export const RUNBOOK: Record<ErrorCode, string> = {
     "A pipeline message did not match its contract, usually two services on different versions. Deploy the same version of every service, then run the sync again.",
   INTERNAL:
     "An unexpected error. Read the logs for this run (search by its run id or trace id) and file a bug with them; run the sync again once it is understood.",
-};
-
-/** Stages in plain words, for "the sync failed while …". */
-export const STAGE_WORDS: Record<FailureStage, string> = {
-  queued: "waiting to start",
-  scraping: "exporting customers from the Qashier portal",
-  uploading: "storing the export file",
-  parsing: "reading the export file",
-  diffing: "comparing the export with the customer table",
-  committing: "writing to the customer table",
-  notifying: "sending notifications",
 };

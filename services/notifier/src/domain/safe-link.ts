@@ -31,11 +31,21 @@ function decodeSafely(value: string): string {
   }
 }
 
-/** The dashboard's page for one run. */
+/**
+ * The dashboard's page for one run, `<DASHBOARD_URL>/runs/<runId>`: its stages, counts, failure,
+ * rejected rows and, for a held run, Approve / Discard. A DASHBOARD_URL with a path keeps it.
+ */
 export function runLink(dashboardUrl: string, runId: string): string {
-  const url = new URL(dashboardUrl);
-  url.searchParams.set("run", runId);
-  return url.toString();
+  const base = new URL(dashboardUrl);
+  if (!base.pathname.endsWith("/")) base.pathname = `${base.pathname}/`;
+  base.search = "";
+  base.hash = "";
+  return new URL(`runs/${encodeURIComponent(runId)}`, base).toString();
+}
+
+/** The run page opened at its rejected rows. */
+export function rejectedRowsLink(dashboardUrl: string, runId: string): string {
+  return `${runLink(dashboardUrl, runId)}#rejected`;
 }
 
 /** A W3C traceparent's trace id, if the header is well formed. */

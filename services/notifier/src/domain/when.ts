@@ -1,21 +1,16 @@
-/** Staff are in Thailand; engineers read UTC in the logs. Emails show both. */
-const BANGKOK = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Asia/Bangkok",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-});
+import { formatDateTime, type Language } from "@crm-sync/messages";
 
-export function formatInstant(instant: Date): string {
-  const parts = Object.fromEntries(BANGKOK.formatToParts(instant).map((part) => [part.type, part.value]));
-  const local = `${parts["year"]}-${parts["month"]}-${parts["day"]} ${parts["hour"]}:${parts["minute"]}`;
-  return `${local} Asia/Bangkok (${instant.toISOString().slice(0, 16).replace("T", " ")} UTC)`;
+/**
+ * Staff read Bangkok time (Thai dates in the Buddhist era); the engineer also gets UTC, which
+ * is what the logs and traces show.
+ */
+export function formatWhen(instant: Date, language: Language): string {
+  if (language === "th") return `${formatDateTime(instant, "th")} น. (เวลากรุงเทพฯ)`;
+  return `${formatDateTime(instant, "en")} Bangkok time (${instant.toISOString().slice(0, 16).replace("T", " ")} UTC)`;
 }
 
-export function formatHours(ms: number): string {
+export function formatHours(ms: number, language: Language): string {
   const hours = Math.floor(ms / 3_600_000);
+  if (language === "th") return `${hours} ชั่วโมง`;
   return hours === 1 ? "1 hour" : `${hours} hours`;
 }

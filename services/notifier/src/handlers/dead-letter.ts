@@ -44,6 +44,8 @@ export function deadLetterHandler(ctx: NotifierContext): RawHandler {
         attempt: null,
         destinationUntouched: null,
         counts: null,
+        durationMs: null,
+        requestKind: null,
         lastSuccess,
         traceId: traceIdOf(message.attributes["traceparent"]),
         artifacts: [],

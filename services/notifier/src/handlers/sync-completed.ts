@@ -4,10 +4,11 @@ import { traceIdOf } from "../domain/safe-link.ts";
 import { raiseAlert } from "../raise-alert.ts";
 import { checkStaleness } from "../staleness-watch.ts";
 
-/** sync-completed → one "recovered" email after a failure; also ends a stale period at once. */
+/** sync-completed → one "recovered" alert after a failure (its rejected rows linked); also ends a stale period at once. */
 export function syncCompletedHandler(ctx: NotifierContext): EventHandler<"sync-completed"> {
   return async ({ event, attributes }) => {
     const occurredAt = new Date(event.occurredAt);
+    const requestKind = await ctx.alerts.requestKindOf(event.runId);
     const { outcome } = await raiseAlert(ctx, {
       eventKey: `event:${event.eventId}`,
       runId: event.runId,
@@ -23,6 +24,8 @@ export function syncCompletedHandler(ctx: NotifierContext): EventHandler<"sync-c
         attempt: null,
         destinationUntouched: null,
         counts: event.data.counts,
+        durationMs: event.data.durationMs,
+        requestKind,
         lastSuccess: { at: occurredAt, runId: event.runId },
         traceId: traceIdOf(attributes.traceparent),
         artifacts: [],

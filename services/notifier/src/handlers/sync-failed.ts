@@ -8,7 +8,7 @@ import { raiseAlert } from "../raise-alert.ts";
 export function syncFailedHandler(ctx: NotifierContext): EventHandler<"sync-failed"> {
   return async ({ event, attributes }) => {
     const occurredAt = new Date(event.occurredAt);
-    const lastSuccess = await lastGoodSync(ctx);
+    const [lastSuccess, requestKind] = await Promise.all([lastGoodSync(ctx), ctx.alerts.requestKindOf(event.runId)]);
     const { outcome } = await raiseAlert(ctx, {
       eventKey: `event:${event.eventId}`,
       runId: event.runId,
@@ -24,6 +24,8 @@ export function syncFailedHandler(ctx: NotifierContext): EventHandler<"sync-fail
         attempt: event.data.attempt,
         destinationUntouched: event.data.destinationUntouched,
         counts: null,
+        durationMs: null,
+        requestKind,
         lastSuccess,
         traceId: traceIdOf(attributes.traceparent),
         artifacts: event.data.artifacts.map((artifact) => ({ kind: artifact.kind, url: artifact.url })),

@@ -1,6 +1,7 @@
 import type { Sql } from "postgres";
 import { ErrorCode, FailureStage } from "@crm-sync/contracts";
 import { toDbError } from "@crm-sync/db";
+import { REQUEST_TEXT, type RequestKind } from "@crm-sync/messages";
 import { ALERT_KINDS, HEALTHY, type AlertKind, type AlertState, type LastSuccess } from "../domain/policy.ts";
 import type { RenderedEmail } from "../domain/email.ts";
 
@@ -10,6 +11,8 @@ const CONSUMER = "notifier";
 export interface AlertPlan {
   next: AlertState;
   email: (RenderedEmail & { kind: AlertKind }) | null;
+  /** The chat message's text, when a chat channel is configured (queued beside the email, same key). */
+  chat: string | null;
 }
 
 export interface ApplyRequest {
@@ -47,6 +50,8 @@ export interface AlertStore {
   read(subject: string): Promise<AlertState | undefined>;
   /** The run ledger's last good sync (written by the trigger service). */
   lastSuccessFromRuns(): Promise<LastSuccess | null>;
+  /** What asked for a run, from the run ledger; null when the ledger does not know the run. */
+  requestKindOf(runId: string): Promise<RequestKind | null>;
 }
 
 export function createAlertStore(sql: Sql): AlertStore {
@@ -83,6 +88,11 @@ export function createAlertStore(sql: Sql): AlertStore {
               insert into crm_sync.alert_emails (event_key, alert_subject, kind, run_id, email_subject, body_text, body_html, created_at)
               values (${eventKey}, ${request.subject}, ${plan.email.kind}, ${request.runId}, ${plan.email.subject},
                       ${plan.email.text}, ${plan.email.html}, ${request.now})`;
+            if (plan.chat !== null) {
+              await tx`
+                insert into crm_sync.alert_chats (event_key, alert_subject, kind, run_id, body_text, created_at)
+                values (${eventKey}, ${request.subject}, ${plan.email.kind}, ${request.runId}, ${plan.chat}, ${request.now})`;
+            }
           }
           return { duplicate: false as const, queued: plan.email?.kind ?? null };
         });
@@ -107,6 +117,15 @@ export function createAlertStore(sql: Sql): AlertStore {
           where status = 'succeeded' and finished_at is not null
           order by finished_at desc limit 1`;
         return row === undefined ? null : { at: row.finished_at, runId: row.id };
+      } catch (error) {
+        throw toDbError(error);
+      }
+    },
+
+    async requestKindOf(runId) {
+      try {
+        const [row] = await sql<{ trigger: string }[]>`select trigger from crm_sync.runs where id = ${runId}`;
+        return Object.keys(REQUEST_TEXT).find((kind): kind is RequestKind => kind === row?.trigger) ?? null;
       } catch (error) {
         throw toDbError(error);
       }
