@@ -14,6 +14,17 @@ export function vercelOidcToken(request: Request | undefined, env: VercelSyncEnv
   return request?.headers.get(VERCEL_OIDC_HEADER) ?? env.VERCEL_OIDC_TOKEN;
 }
 
+/** The subject-token supplier for WIF: this request's Vercel OIDC token, or a typed refusal. */
+export function vercelSubjectToken(request: Request | undefined, env: VercelSyncEnv): () => Promise<string> {
+  return async () => {
+    const token = vercelOidcToken(request, env);
+    if (token === undefined) {
+      throw new SyncRequestError("OIDC_TOKEN_MISSING", `No Vercel OIDC token: turn on OIDC federation in the Vercel project (the ${VERCEL_OIDC_HEADER} header) or set VERCEL_OIDC_TOKEN.`);
+    }
+    return token;
+  };
+}
+
 /** Picks the requester the environment describes: emulator, service-account key, WIF, or the trigger API. */
 export function requesterFromEnv(env: VercelSyncEnv, request?: Request): SyncRequester {
   if (env.CRM_SYNC_TRANSPORT === "http") return httpRequester({ baseUrl: env.CRM_SYNC_API_URL ?? "", token: env.CRM_SYNC_API_TOKEN ?? "" });
@@ -22,7 +33,6 @@ export function requesterFromEnv(env: VercelSyncEnv, request?: Request): SyncReq
   if (env.GCP_SERVICE_ACCOUNT_KEY !== undefined) {
     return pubsubRequester({ projectId, auth: serviceAccountKeyClient(parseServiceAccountKey(env.GCP_SERVICE_ACCOUNT_KEY)) });
   }
-  const subjectToken = vercelOidcToken(request, env);
   const auth = workloadIdentityClient(
     {
       projectNumber: env.GCP_PROJECT_NUMBER ?? "",
@@ -30,12 +40,7 @@ export function requesterFromEnv(env: VercelSyncEnv, request?: Request): SyncReq
       providerId: env.GCP_WORKLOAD_IDENTITY_POOL_PROVIDER_ID ?? "",
       serviceAccountEmail: env.GCP_SERVICE_ACCOUNT_EMAIL ?? "",
     },
-    async () => {
-      if (subjectToken === undefined) {
-        throw new SyncRequestError("OIDC_TOKEN_MISSING", `No Vercel OIDC token: turn on OIDC federation in the Vercel project (the ${VERCEL_OIDC_HEADER} header) or set VERCEL_OIDC_TOKEN.`);
-      }
-      return subjectToken;
-    },
+    vercelSubjectToken(request, env),
   );
   return pubsubRequester({ projectId, auth });
 }

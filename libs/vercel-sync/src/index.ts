@@ -7,7 +7,7 @@ export { pubsubRequester } from "./publisher.ts";
 export type { PubSubTarget } from "./publisher.ts";
 export { httpRequester } from "./requester.ts";
 export type { SyncRequester, SyncRequestInput, SyncRequestReceipt } from "./requester.ts";
-export { requesterFromEnv, vercelOidcToken, VERCEL_OIDC_HEADER } from "./from-env.ts";
+export { requesterFromEnv, vercelOidcToken, vercelSubjectToken, VERCEL_OIDC_HEADER } from "./from-env.ts";
 export { VercelSyncEnv, parseVercelSyncEnv } from "./env.ts";
 export { workloadIdentityClient, serviceAccountKeyClient, parseServiceAccountKey, ServiceAccountKey } from "./credentials.ts";
 export type { WorkloadIdentity } from "./credentials.ts";
