@@ -1,13 +1,29 @@
-import { spawn } from "node:child_process";
-import { cp, lstat, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { spawn, type ChildProcess } from "node:child_process";
+import { cp, lstat, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "@crm-sync/db";
+import { startStack, type RunningStack } from "@crm-sync/stack";
+import { chromiumMissing, freePort, gate, launchChromium, postgresMissing, pubsubEmulatorMissing, waitFor } from "@crm-sync/testing";
+import { signJwt } from "../supabase/support/jwt.ts";
+import { startPostgrestStandIn, type PostgrestStandIn } from "../supabase/support/postgrest-stand-in.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const PACKAGE_DIR = join(root, "libs/vercel-sync");
 const EXAMPLE_DIR = join(root, "examples/vercel");
+const SCREENSHOTS = join(root, "test-results/vercel-button");
+const CUSTOMERS = 30;
+const JWT_SECRET = "test-only-jwt-secret-for-the-packed-app";
+const ANON_KEY = signJwt({ iss: "supabase", ref: "test", role: "anon" }, JWT_SECRET);
+const STAFF_EMAIL = "office.staff@club.invalid";
+// Inlined into the browser bundle at build time; the browser only reads its stored session, so
+// no server answers here. supabase-js stores the session under sb-<first host label>-auth-token.
+const BROWSER_SUPABASE_URL = "http://127.0.0.1:54321";
+const SESSION_STORAGE_KEY = "sb-127-auth-token";
+const stackMissing = gate("Pub/Sub emulator", pubsubEmulatorMissing()) || gate("PostgreSQL", await postgresMissing()) || gate("Chromium", chromiumMissing());
 
 interface Ran {
   code: number | null;
@@ -16,8 +32,13 @@ interface Ran {
 }
 
 /** The npm and node on PATH (the repo's Node 24 under `npx vitest`), without the parent npm's settings. */
-function run(command: string, args: string[], cwd: string): Promise<Ran> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith("npm_")));
+function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const inherited = Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !entry[0].toLowerCase().startsWith("npm_"));
+  return { ...Object.fromEntries(inherited), NEXT_TELEMETRY_DISABLED: "1", ...extra };
+}
+
+function run(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<Ran> {
+  const env = cleanEnv(extraEnv);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -79,7 +100,7 @@ describe("@crm-sync/vercel packed with npm pack and installed into a copy of the
     expect(JSON.parse(probe.stdout)).toEqual(expect.arrayContaining(["requestSync", "createSyncRoutes", "createStatusClient", "readRun", "pubsubRequester", "httpRequester"]));
   });
 
-  it("type-checks the app with Next's tsconfig rules and the app's own TypeScript", async () => {
+  it("type-checks the app with Next's tsconfig rules and the app's own TypeScript (the version Next's build uses)", async () => {
     const tsconfig = JSON.parse(await readFile(join(app, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
     // What `next build` requires or writes (next/dist/lib/typescript/writeConfigurationDefaults.js).
     expect(tsconfig.compilerOptions).toMatchObject({ module: "esnext", moduleResolution: "bundler", jsx: "react-jsx", isolatedModules: true, esModuleInterop: true, resolveJsonModule: true, noEmit: true, strict: true, plugins: [{ name: "next" }] });
@@ -98,5 +119,102 @@ describe("@crm-sync/vercel packed with npm pack and installed into a copy of the
     expect(tsc.stdout).toContain("app/misuse.ts(2,");
     expect(tsc.stdout).toContain("'requestedBy' is missing");
     expect(tsc.stdout).toContain("app/misuse.ts(3,");
+    await rm(join(app, "app/misuse.ts"));
+  });
+
+  it("builds with next build: Next's own type-check and bundler, the button a client component, the route dynamic", async () => {
+    const build = await run(process.execPath, ["node_modules/next/dist/bin/next", "build"], app, {
+      NEXT_PUBLIC_SUPABASE_URL: BROWSER_SUPABASE_URL,
+      NEXT_PUBLIC_SUPABASE_ANON_KEY: ANON_KEY,
+    });
+    expect(build.code, build.stdout + build.stderr).toBe(0);
+    expect(build.stdout).toContain("Finished TypeScript");
+    expect(build.stdout).toMatch(/ƒ \/api\/crm\/update-customers/);
+  }, 900_000);
+
+  describe.skipIf(stackMissing)("pressed by a staff member in Chromium, on the emulator stack", () => {
+    let stack: RunningStack;
+    let db: Database;
+    let standIn: PostgrestStandIn;
+    let next: ChildProcess | undefined;
+    let browser: Browser | undefined;
+    let appUrl: string;
+
+    beforeAll(async () => {
+      stack = await startStack({ customers: CUSTOMERS });
+      db = await openDatabase(stack.info.databaseUrl, { max: 2 });
+      standIn = await startPostgrestStandIn({ db, anonKey: ANON_KEY, jwtSecret: JWT_SECRET });
+      const port = await freePort();
+      appUrl = `http://127.0.0.1:${port}`;
+      // What Vercel's project settings would hold, pointed at the local stack.
+      next = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+        cwd: app,
+        env: cleanEnv({
+          GCP_PROJECT_ID: stack.info.projectId,
+          PUBSUB_EMULATOR_HOST: stack.info.emulatorHost,
+          NEXT_PUBLIC_SUPABASE_URL: standIn.url,
+          NEXT_PUBLIC_SUPABASE_ANON_KEY: ANON_KEY,
+        }),
+        stdio: ["ignore", "ignore", "inherit"],
+      });
+      await waitFor(async () => (await fetch(appUrl).catch(() => undefined))?.ok, { timeoutMs: 90_000, what: "next start answering" });
+      browser = await launchChromium();
+      await mkdir(SCREENSHOTS, { recursive: true });
+    }, 600_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      if (next !== undefined && next.exitCode === null) {
+        const exited = new Promise((resolve) => next?.once("exit", resolve));
+        next.kill("SIGTERM");
+        await exited;
+      }
+      await standIn?.close();
+      await db?.close();
+      await stack?.stop();
+    });
+
+    it("shows a plain sign-in message, and starts nothing, when nobody is signed in", async () => {
+      const page = await browser!.newPage();
+      const asked: string[] = [];
+      page.on("request", (request) => {
+        if (request.url().includes("/api/crm/")) asked.push(request.url());
+      });
+      await page.goto(appUrl);
+      await page.getByRole("button", { name: "Update Customer Data" }).click();
+      await page.getByRole("status").filter({ hasText: "UNAUTHENTICATED" }).waitFor({ timeout: 30_000 });
+      // No session in the browser, so the button sends nothing (the route would answer 401 anyway).
+      expect(asked).toEqual([]);
+      expect(await page.getByRole("status").textContent()).toContain("Sign in to update customer data.");
+      await page.screenshot({ path: join(SCREENSHOTS, "signed-out.png") });
+      await page.close();
+    });
+
+    it("publishes on the press and shows the run's live status until Done, with the count, after the stack ran it", async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const user = { id: "00000000-0000-4000-8000-000000000004", aud: "authenticated", role: "authenticated", email: STAFF_EMAIL, app_metadata: {}, user_metadata: {}, created_at: "2026-01-01T00:00:00Z" };
+      const accessToken = signJwt({ sub: user.id, email: STAFF_EMAIL, role: "authenticated", aud: "authenticated", exp: now + 3600 }, JWT_SECRET);
+      const session = { access_token: accessToken, refresh_token: "synthetic-refresh-token", token_type: "bearer", expires_in: 3600, expires_at: now + 3600, user };
+      const page = await browser!.newPage();
+      await page.addInitScript(([key, value]) => localStorage.setItem(key, value), [SESSION_STORAGE_KEY, JSON.stringify(session)] as const);
+      await page.goto(appUrl);
+      const seen: string[] = [];
+      page.on("response", (response) => {
+        if (response.url().includes("/api/crm/update-customers")) seen.push(`${response.request().method()} ${response.status()}`);
+      });
+      await page.getByRole("button", { name: "Update Customer Data" }).click();
+      await page.getByRole("status").filter({ hasText: "Done" }).waitFor({ timeout: 150_000 });
+      expect(await page.getByRole("status").textContent()).toBe(`Done · เสร็จแล้ว — ${CUSTOMERS} customers`);
+      expect(await page.getByRole("button", { name: "Update Customer Data" }).isEnabled()).toBe(true);
+      await page.screenshot({ path: join(SCREENSHOTS, "done.png") });
+      await page.close();
+
+      expect(seen[0]).toBe("POST 202");
+      expect(seen.slice(1).every((entry) => entry === "GET 200")).toBe(true);
+      const runs = await db.sql<{ trigger: string; requested_by: string; status: string }[]>`select trigger, requested_by, status from crm_sync.runs`;
+      expect(runs).toEqual([{ trigger: "manual", requested_by: STAFF_EMAIL, status: "succeeded" }]);
+      const [active] = await db.sql<{ n: number }[]>`select count(*)::int as n from crm_sync.customers where deleted_at is null`;
+      expect(active?.n).toBe(CUSTOMERS);
+    });
   });
 });
