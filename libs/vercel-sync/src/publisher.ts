@@ -25,6 +25,23 @@ function pubsubClient(target: PubSubTarget): PubSub {
 }
 
 /**
+ * Gets the access token before publishing (the client caches it for the publish), so a missing
+ * Vercel token or a refused exchange is reported as such, not as a failed publish.
+ */
+async function authorize(auth: AuthClient): Promise<void> {
+  try {
+    await auth.getRequestHeaders();
+  } catch (error) {
+    if (error instanceof SyncRequestError) throw error;
+    const status = (error as { response?: { status?: unknown } }).response?.status;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      throw new SyncRequestError("CREDENTIALS_REFUSED", `Google refused the publisher's credentials (HTTP ${status} from the token exchange).`, { cause: error });
+    }
+    throw new SyncRequestError("PUBLISH_FAILED", "Google's token service could not be reached.", { cause: error });
+  }
+}
+
+/**
  * Publishes a `sync-requested` event (the contract in libs/contracts, compiled into this
  * package). The run id is chosen here, so the caller can show that run's status at once; the
  * trigger's ledger records the request from the same event the scraper consumes.
@@ -33,6 +50,7 @@ export function pubsubRequester(target: PubSubTarget): SyncRequester {
   return {
     async requestSync(input) {
       const event = makeEvent("sync-requested", `run-${randomUUID()}`, { trigger: input.trigger ?? "manual", requestedBy: input.requestedBy.slice(0, 200) });
+      if (target.auth !== undefined) await authorize(target.auth);
       const client = pubsubClient(target);
       try {
         const messageId = await client.topic(TOPICS.syncRequested).publishMessage({
@@ -42,7 +60,6 @@ export function pubsubRequester(target: PubSubTarget): SyncRequester {
         return { runId: event.runId, via: "pubsub", coalesced: false, messageId };
       } catch (error) {
         const grpcCode = (error as { code?: unknown }).code;
-        if (error instanceof SyncRequestError) throw error;
         if (typeof grpcCode === "number" && REFUSED.has(grpcCode)) {
           throw new SyncRequestError("CREDENTIALS_REFUSED", `Pub/Sub refused the publisher's credentials (gRPC ${grpcCode}).`, { cause: error });
         }

@@ -2,9 +2,18 @@ import { createVerify, generateKeyPairSync } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { parseServiceAccountKey, parseVercelSyncEnv, serviceAccountKeyClient, vercelOidcToken, vercelSubjectToken, workloadIdentityClient } from "../src/index.ts";
+import {
+  parseServiceAccountKey,
+  parseVercelSyncEnv,
+  pubsubRequester,
+  serviceAccountKeyClient,
+  vercelOidcToken,
+  vercelSubjectToken,
+  workloadIdentityClient,
+} from "../src/index.ts";
 
 const VERCEL_OIDC_TOKEN = "vercel-oidc-token-for-the-test-deployment";
+const EXPIRED_VERCEL_TOKEN = "expired-vercel-oidc-token";
 const FEDERATED_TOKEN = "federated-token-from-the-sts-stand-in";
 const SERVICE_ACCOUNT_TOKEN = "service-account-token-from-the-iam-stand-in";
 const SERVICE_ACCOUNT = "crm-sync-vercel@synthetic-project.iam.gserviceaccount.com";
@@ -40,7 +49,11 @@ async function startGoogleTokenStandIn(): Promise<{ url: string; seen: Seen[]; c
         json: !isForm && body !== "" ? (JSON.parse(body) as Record<string, unknown>) : {},
       });
       res.setHeader("content-type", "application/json");
-      if (req.method === "POST" && path === "/v1/token") {
+      if (req.method === "POST" && path === "/v1/token" && new URLSearchParams(body).get("subject_token") === EXPIRED_VERCEL_TOKEN) {
+        // What Google's STS answers for an expired or foreign subject token.
+        res.statusCode = 400;
+        res.end(JSON.stringify({ error: "invalid_grant", error_description: "The incoming token has expired." }));
+      } else if (req.method === "POST" && path === "/v1/token") {
         res.end(JSON.stringify({ access_token: FEDERATED_TOKEN, issued_token_type: "urn:ietf:params:oauth:token-type:access_token", token_type: "Bearer", expires_in: 3600 }));
       } else if (req.method === "POST" && path === `/v1/projects/-/serviceAccounts/${encodeURIComponent(SERVICE_ACCOUNT)}:generateAccessToken`) {
         if (req.headers.authorization !== `Bearer ${FEDERATED_TOKEN}`) {
@@ -113,6 +126,20 @@ describe("Workload Identity Federation from Vercel's OIDC token, against a loopb
     const request = new Request("https://app.example.test/", { headers: { "x-vercel-oidc-token": VERCEL_OIDC_TOKEN } });
     expect((await client(vercelSubjectToken(request, env)).getRequestHeaders()).get("authorization")).toBe(`Bearer ${SERVICE_ACCOUNT_TOKEN}`);
     expect(google.seen[0]?.form["subject_token"]).toBe(VERCEL_OIDC_TOKEN);
+  });
+
+  // The publisher gets its token before it opens a Pub/Sub client, so these never reach Pub/Sub.
+  it("makes the publisher fail with OIDC_TOKEN_MISSING, or CREDENTIALS_REFUSED when the STS refuses the token", async () => {
+    const env = parseVercelSyncEnv({ GCP_PROJECT_ID: "synthetic-project", GCP_SERVICE_ACCOUNT_KEY: "{}", NEXT_PUBLIC_SUPABASE_URL: "https://synthetic.supabase.co", NEXT_PUBLIC_SUPABASE_ANON_KEY: "anon" });
+    const publish = (request: Request) =>
+      pubsubRequester({ projectId: "synthetic-project", auth: client(vercelSubjectToken(request, env)) })
+        .requestSync({ requestedBy: "front desk" })
+        .then(() => undefined, (e: unknown) => e);
+    expect(await publish(new Request("https://app.example.test/"))).toMatchObject({ code: "OIDC_TOKEN_MISSING", retryable: false });
+    const expired = await publish(new Request("https://app.example.test/", { headers: { "x-vercel-oidc-token": EXPIRED_VERCEL_TOKEN } }));
+    expect(expired).toMatchObject({ code: "CREDENTIALS_REFUSED", retryable: false });
+    expect((expired as Error).message).not.toContain(EXPIRED_VERCEL_TOKEN);
+    expect(google.seen.map((seen) => seen.form["subject_token"])).toEqual([EXPIRED_VERCEL_TOKEN]);
   });
 
   it("takes the token from the request's x-vercel-oidc-token header before VERCEL_OIDC_TOKEN", () => {
