@@ -7,8 +7,8 @@ import { verifyJwt } from "./jwt.ts";
  * PostgREST and Supabase Auth (behind Supabase's API gateway) cannot run here, so this stands in
  * for the calls the status reader and the route's session check make. It accepts only those
  * calls, in the form PostgREST documents, and answers them the way PostgREST does: by switching
- * to the JWT's role in a transaction and running the equivalent SQL on a real database with the real migrations, so grants, RLS and column names are
- * the database's, not the stand-in's.
+ * to the JWT's role in a transaction and running the equivalent SQL on a real database with the
+ * real migrations, so grants, RLS and column names are the database's, not the stand-in's.
  */
 export interface RecordedRequest {
   method: string;
