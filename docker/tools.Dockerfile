@@ -21,6 +21,7 @@ COPY libs/server/package.json libs/server/
 COPY libs/telemetry/package.json libs/telemetry/
 COPY libs/testing/package.json libs/testing/
 COPY libs/trigger-client/package.json libs/trigger-client/
+COPY libs/vercel-sync/package.json libs/vercel-sync/
 COPY services/loader/package.json services/loader/
 COPY services/notifier/package.json services/notifier/
 COPY services/scraper/package.json services/scraper/

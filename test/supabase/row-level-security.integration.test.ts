@@ -102,6 +102,36 @@ function rowLevelSecuritySuite(open: () => Promise<{ db: Database; close: () => 
     expect(await asRole(db, "authenticated", (tx) => tx`delete from crm_sync.runs`)).toEqual(PERMISSION_DENIED);
   });
 
+  it("lets staff read the run_status view (the button's status), and nobody write through it", async () => {
+    const rows = await asRole(db, "authenticated", (tx) => tx<{ id: string; status: string }[]>`select id, status from crm_sync.run_status order by requested_at desc`);
+    expect(rows).toEqual({
+      ok: true,
+      value: [
+        { id: SYNTHETIC_RUNS.queued, status: "queued" },
+        { id: SYNTHETIC_RUNS.failed, status: "failed" },
+        { id: SYNTHETIC_RUNS.succeeded, status: "succeeded" },
+      ],
+    });
+    expect(await asRole(db, "anon", (tx) => tx`select id from crm_sync.run_status`)).toEqual(PERMISSION_DENIED);
+    expect(await asRole(db, "authenticated", (tx) => tx`update crm_sync.run_status set stage = 'done'`)).toEqual(PERMISSION_DENIED);
+    expect(await asRole(db, "authenticated", (tx) => tx`delete from crm_sync.run_status`)).toEqual(PERMISSION_DENIED);
+    expect(await asRole(db, "authenticated", (tx) => tx`insert into crm_sync.run_status (id, trigger, status, stage) values ('run-forged', 'manual', 'queued', 'queued')`)).toEqual(
+      PERMISSION_DENIED,
+    );
+  });
+
+  it("reads the view with the reader's rights: without the staff policy, staff see no run through it", async () => {
+    const withoutPolicy = "drop policy runs_read_for_staff on crm_sync.runs";
+    expect(await asRole(db, "authenticated", (tx) => tx`select count(*)::int as n from crm_sync.run_status`, withoutPolicy)).toEqual({ ok: true, value: [{ n: 0 }] });
+  });
+
+  it("narrows staff's direct door on crm_sync.runs to the status columns", async () => {
+    expect(await asRole(db, "authenticated", (tx) => tx`select id, status, error_code from crm_sync.runs`)).toMatchObject({ ok: true });
+    for (const column of ["approved_at", "stage_message_at", "stage_timed_out"]) {
+      expect(await asRole(db, "authenticated", (tx) => tx.unsafe(`select ${column} from crm_sync.runs`)), column).toEqual(PERMISSION_DENIED);
+    }
+  });
+
   it("answers freshness() for staff with the trigger's semantics: last success, age, active customers, stale", async () => {
     const [succeeded] = await db.sql<{ finished_at: Date }[]>`select finished_at from crm_sync.runs where id = ${SYNTHETIC_RUNS.succeeded}`;
     // Compared with the transaction's own now(), which the function also uses: exact, however slow the machine.

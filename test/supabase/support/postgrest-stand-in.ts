@@ -4,11 +4,11 @@ import type { Database } from "@crm-sync/db";
 import { verifyJwt } from "./jwt.ts";
 
 /**
- * PostgREST (behind Supabase's API gateway) cannot run here, so this stands in for the two calls
- * the dashboard makes. It accepts only those calls, in the form PostgREST documents, and answers
- * them the way PostgREST does: by switching to the JWT's role in a transaction and running the
- * equivalent SQL on a real database with the real migrations, so grants, RLS and column names are
- * the database's, not the stand-in's.
+ * PostgREST and Supabase Auth (behind Supabase's API gateway) cannot run here, so this stands in
+ * for the calls the status reader and the route's session check make. It accepts only those
+ * calls, in the form PostgREST documents, and answers them the way PostgREST does: by switching
+ * to the JWT's role in a transaction and running the equivalent SQL on a real database with the
+ * real migrations, so grants, RLS and column names are the database's, not the stand-in's.
  */
 export interface RecordedRequest {
   method: string;
@@ -36,6 +36,8 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const ORDER_TERM = /^([a-z_][a-z0-9_]*)\.(asc|desc)(?:\.(nullsfirst|nullslast))?$/;
 /** The roles PostgREST's authenticator may switch to on Supabase (service_role is not used here). */
 const API_ROLES = new Set(["anon", "authenticated"]);
+/** The relations the status reader reads; PostgREST would serve any exposed one, and RLS decides. */
+const READABLE = /^GET \/rest\/v1\/(runs|run_status)$/;
 
 const problem = (status: number, code: string | null, message: string): Answer => ({ status, body: { code, details: null, hint: null, message } });
 
@@ -53,6 +55,8 @@ export async function startPostgrestStandIn(options: { db: Database; anonKey: st
     if (recorded.headers.apikey === undefined) return { status: 401, body: { message: "No API key found in request" } };
     if (recorded.headers.apikey !== options.anonKey) return { status: 401, body: { message: "Invalid API key" } };
 
+    if (req.method === "GET" && recorded.path === "/auth/v1/user") return authUser(recorded);
+
     // PostgREST: the bearer token decides the role; without one it is anon.
     let role = "anon";
     let claims: Record<string, unknown> = { role };
@@ -67,11 +71,12 @@ export async function startPostgrestStandIn(options: { db: Database; anonKey: st
     }
 
     const route = `${req.method} ${recorded.path}`;
-    if (route === "GET /rest/v1/runs") {
+    const table = READABLE.exec(route)?.[1];
+    if (table !== undefined) {
       if (recorded.headers.acceptProfile !== "crm_sync") return problem(406, "PGRST106", "The schema must be one of the following: crm_sync");
-      const sql = selectRunsSql(recorded.query);
-      if (typeof sql !== "string") return sql;
-      return await asRole(role, claims, sql, [Number(recorded.query["limit"])]);
+      const query = selectSql(table, recorded.query);
+      if ("status" in query) return query;
+      return await asRole(role, claims, query.sql, query.params);
     }
     if (route === "POST /rest/v1/rpc/freshness") {
       if (recorded.headers.contentProfile !== "crm_sync") return problem(406, "PGRST106", "The schema must be one of the following: crm_sync");
@@ -90,18 +95,57 @@ export async function startPostgrestStandIn(options: { db: Database; anonKey: st
     return problem(404, "PGRST125", `Invalid path specified in request URL: ${route}`);
   }
 
-  /** GET /runs?select=a,b&order=c.desc,d.asc&limit=n, and nothing else: the dashboard's query. */
-  function selectRunsSql(query: Record<string, string>): string | Answer {
-    const unknown = Object.keys(query).filter((name) => !["select", "order", "limit"].includes(name));
+  /**
+   * Supabase Auth's GET /auth/v1/user, which `auth.getUser(token)` calls: the access token is
+   * checked (signature, expiry) and must name a user; the answer is that user. Staff users are
+   * whoever holds a token signed with the project's secret, as in Supabase.
+   */
+  function authUser(recorded: RecordedRequest): Answer {
+    const bearer = /^Bearer (\S+)$/.exec(recorded.headers.authorization ?? "")?.[1];
+    const refused = (status: number, errorCode: string, msg: string): Answer => ({ status, body: { code: status, error_code: errorCode, msg } });
+    if (bearer === undefined) return refused(401, "no_authorization", "This endpoint requires a valid Bearer token");
+    const verified = verifyJwt(bearer, options.jwtSecret, Math.floor(Date.now() / 1000));
+    if ("problem" in verified) return refused(403, "bad_jwt", `invalid JWT: ${verified.problem}`);
+    const { sub, email, role } = verified.claims;
+    if (typeof sub !== "string") return refused(403, "bad_jwt", "invalid claim: missing sub claim");
+    return {
+      status: 200,
+      body: { id: sub, aud: "authenticated", role, email: typeof email === "string" ? email : "", app_metadata: {}, user_metadata: {}, created_at: "2026-01-01T00:00:00Z" },
+    };
+  }
+
+  /**
+   * GET /<table>?select=a,b[&order=c.desc,d.asc][&limit=n][&id=eq.x], and nothing else: the
+   * status reader's queries (the latest runs; one run by id).
+   */
+  function selectSql(table: string, query: Record<string, string>): { sql: string; params: (string | number)[] } | Answer {
+    const unknown = Object.keys(query).filter((name) => !["select", "order", "limit", "id"].includes(name));
     if (unknown.length > 0) return problem(400, "PGRST100", `Unexpected query parameters: ${unknown.join(",")}`);
     const columns = (query["select"] ?? "").split(",");
     if (!columns.every((column) => IDENTIFIER.test(column))) return problem(400, "PGRST100", "select must list plain column names");
-    const order = (query["order"] ?? "").split(",").map((term) => ORDER_TERM.exec(term));
-    if (order.some((term) => term === null)) return problem(400, "PGRST100", "order must be column.asc|desc terms");
-    const limit = Number(query["limit"]);
-    if (!Number.isInteger(limit) || limit < 0) return problem(400, "PGRST100", "limit must be a whole number");
-    const orderBy = order.map((term) => `"${term?.[1]}" ${term?.[2]}${term?.[3] === undefined ? "" : term[3] === "nullsfirst" ? " nulls first" : " nulls last"}`);
-    return `select coalesce(json_agg(t), '[]'::json) as body from (select ${columns.map((c) => `"${c}"`).join(", ")} from crm_sync.runs order by ${orderBy.join(", ")} limit $1) t`;
+    const params: (string | number)[] = [];
+    let where = "";
+    if (query["id"] !== undefined) {
+      const value = /^eq\.(.+)$/.exec(query["id"])?.[1];
+      if (value === undefined) return problem(400, "PGRST100", "id must be an eq. filter");
+      params.push(value);
+      where = ` where "id" = $${params.length}`;
+    }
+    let orderBy = "";
+    if (query["order"] !== undefined) {
+      const order = query["order"].split(",").map((term) => ORDER_TERM.exec(term));
+      if (order.some((term) => term === null)) return problem(400, "PGRST100", "order must be column.asc|desc terms");
+      orderBy = ` order by ${order.map((term) => `"${term?.[1]}" ${term?.[2]}${term?.[3] === undefined ? "" : term[3] === "nullsfirst" ? " nulls first" : " nulls last"}`).join(", ")}`;
+    }
+    let limit = "";
+    if (query["limit"] !== undefined) {
+      const n = Number(query["limit"]);
+      if (!Number.isInteger(n) || n < 0) return problem(400, "PGRST100", "limit must be a whole number");
+      params.push(n);
+      limit = ` limit $${params.length}`;
+    }
+    const sql = `select coalesce(json_agg(t), '[]'::json) as body from (select ${columns.map((c) => `"${c}"`).join(", ")} from crm_sync.${table}${where}${orderBy}${limit}) t`;
+    return { sql, params };
   }
 
   async function asRole(role: string, claims: Record<string, unknown>, text: string, params: (string | number)[]): Promise<Answer> {

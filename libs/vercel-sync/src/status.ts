@@ -1,12 +1,13 @@
 // Reads run status and data freshness straight from Supabase with supabase-js, as the signed-in
 // staff user: the project's anon (publishable) key identifies the app, the user's JWT makes the
-// request run as role `authenticated`, and the RLS migration
-// (supabase/migrations/20261126000100_row_level_security.sql) lets that role read crm_sync.runs
-// and call crm_sync.freshness() — nothing else. Works in a server route (forward the user's
-// token) and in browser code; never give it the service_role key, which skips RLS entirely.
+// request run as role `authenticated`, and the RLS migrations
+// (supabase/migrations/20261126000100_row_level_security.sql, 20261206170000_run_status_view.sql)
+// let that role read the view crm_sync.run_status and call crm_sync.freshness() — nothing else.
+// Never give it the service_role key, which skips RLS entirely.
 import { createClient, type PostgrestError } from "@supabase/supabase-js";
 import { z } from "zod";
-import { FreshnessView } from "@crm-sync/trigger-client";
+import { phaseOf, Stage } from "../../contracts/src/index.ts";
+import { FreshnessView, RunPhase } from "../../trigger-client/src/index.ts";
 
 export interface StatusClientOptions {
   /** `https://<project-ref>.supabase.co` */
@@ -34,7 +35,7 @@ export class StatusReadError extends Error {
   }
 }
 
-/** The crm_sync.runs columns the dashboard shows; PostgREST answers with exactly these keys. */
+/** The crm_sync.run_status columns the button shows; PostgREST answers with exactly these keys. */
 export const RUN_STATUS_COLUMNS = [
   "id",
   "trigger",
@@ -73,6 +74,15 @@ const Counts = z.object({
   rejected: z.number(),
 });
 
+/** What staff see, as the trigger's run view says it: queued → scraping → loading → done, or failed. */
+function phaseFor(status: "queued" | "running" | "succeeded" | "failed", stage: string): RunPhase {
+  if (status === "failed") return "failed";
+  if (status === "succeeded") return "done";
+  const known = Stage.safeParse(stage);
+  // `notifying` and any stage newer than this package come after the load has begun.
+  return known.success ? phaseOf(known.data) : "loading";
+}
+
 const RunStatusRow = z
   .object({
     id: z.string(),
@@ -92,6 +102,7 @@ const RunStatusRow = z
   })
   .transform((row) => ({
     runId: row.id,
+    phase: phaseFor(row.status, row.stage),
     trigger: row.trigger,
     requestedBy: row.requested_by,
     status: row.status,
@@ -172,13 +183,20 @@ function parsed<S extends z.ZodType>(schema: S, what: string, data: unknown): z.
 /** The newest runs first (ties broken by id, as the trigger's run list does). */
 export async function readLatestRuns(client: StatusClient, limit = 10): Promise<RunStatus[]> {
   const { data, error, status } = await client
-    .from("runs")
+    .from("run_status")
     .select(RUN_STATUS_COLUMNS.join(","))
     .order("requested_at", { ascending: false })
     .order("id", { ascending: false })
     .limit(limit);
   if (error) throw failure("the run list", status, error);
   return parsed(z.array(RunStatusRow), "the run list", data);
+}
+
+/** One run by id; undefined when the ledger has not heard of it yet (a publish is seconds ahead of it). */
+export async function readRun(client: StatusClient, runId: string): Promise<RunStatus | undefined> {
+  const { data, error, status } = await client.from("run_status").select(RUN_STATUS_COLUMNS.join(",")).eq("id", runId).maybeSingle();
+  if (error) throw failure("the run", status, error);
+  return data === null ? undefined : parsed(RunStatusRow, "the run", data);
 }
 
 /** Same meaning as the trigger's GET /v1/freshness; the threshold defaults to 26 h in the database. */
