@@ -15,3 +15,5 @@ export { certsOf, forgedIdTokens, generateSigningKey, signIdToken, tamperClaims 
 export type { IdTokenClaims, SigningKey, TokenAlgorithm } from "./id-tokens.ts";
 export { startOtlpReceiver } from "./otlp-receiver.ts";
 export type { OtlpReceiver, ReceivedSpan } from "./otlp-receiver.ts";
+export { keepScreenshot, seriousAxeViolations, TEST_ARTIFACTS_DIR } from "./page-checks.ts";
+export type { AxeViolation } from "./page-checks.ts";

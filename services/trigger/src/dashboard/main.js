@@ -21,6 +21,9 @@ function showLogin(message) {
 
 function route(view, ctx) {
   const path = window.location.pathname;
+  // Older alert emails linked to `/?run=<id>`: that run's page now.
+  const linked = new URL(window.location.href).searchParams.get("run");
+  if (path === "/" && linked) return runView(view, ctx, linked);
   const run = /^\/runs\/([^/]+)$/.exec(path);
   if (run) return runView(view, ctx, decodeURIComponent(run[1]));
   if (path === "/customers") return customersView(view, ctx);
@@ -48,7 +51,6 @@ function languageButton() {
   const button = byId("language");
   button.textContent = other === "th" ? "ภาษาไทย" : "English";
   button.lang = other;
-  button.setAttribute("aria-label", t("switchLanguage"));
 }
 
 byId("login").addEventListener("submit", (event) => {

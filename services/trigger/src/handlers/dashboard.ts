@@ -11,7 +11,7 @@ const PAGES = ["/", "/runs/:runId", "/customers", "/history"];
 const ASSETS: Record<string, string> = {
   "dashboard.css": "text/css; charset=utf-8",
   ...Object.fromEntries(
-    ["main.js", "api.js", "i18n.js", "texts.js", "dom.js", "chart.js", "home-view.js", "run-view.js", "customers-view.js", "history-view.js"].map(
+    ["main.js", "api.js", "i18n.js", "texts.js", "dom.js", "chart.js", "run-words.js", "home-view.js", "run-view.js", "customers-view.js", "history-view.js"].map(
       (file) => [file, "text/javascript; charset=utf-8"],
     ),
   ),
