@@ -18,6 +18,7 @@ async function trend() {
       points,
       value: (point) => point.customers,
       describe: (point) => `${when(point)}: ${formatNumber(point.customers)}`,
+      scale: formatNumber,
       className: "customers",
     }),
     el("h3", {}, t("history.durations")),
@@ -26,6 +27,7 @@ async function trend() {
       points,
       value: (point) => point.durationMs,
       describe: (point) => `${when(point)}: ${formatDuration(point.durationMs)}`,
+      scale: formatDuration,
       className: "durations",
     }));
 }
