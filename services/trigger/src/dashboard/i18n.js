@@ -8,7 +8,9 @@ import { TEXTS } from "./texts.js";
 const LANGUAGE_KEY = "crm-sync-language";
 export const LANGUAGES = ["th", "en"];
 
-let language = LANGUAGES.includes(localStorage.getItem(LANGUAGE_KEY)) ? localStorage.getItem(LANGUAGE_KEY) : "th";
+// Until someone chooses, the browser's own language decides: Thai for a Thai browser, else English.
+const stored = localStorage.getItem(LANGUAGE_KEY);
+let language = LANGUAGES.includes(stored) ? stored : navigator.language.toLowerCase().startsWith("th") ? "th" : "en";
 let catalog = null;
 
 export const currentLanguage = () => language;
