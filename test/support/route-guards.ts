@@ -31,7 +31,7 @@ export const ROUTE_GUARDS: Record<ServiceName, Record<string, Guard>> = {
     "GET /v1/history": "api",
     "GET /v1/trend": "api",
     "GET /v1/me": "api",
-    "GET /v1/customers": "api",
+    "POST /v1/customers/search": "api",
     "GET /v1/customers/:customerId": "api",
     "GET /v1/freshness": "api",
     "POST /v1/sweep-stage-timeouts": "scheduler",
@@ -80,7 +80,7 @@ export const API_ROUTE_ROLES: Record<string, Role> = {
   "GET /v1/trend": "viewer",
   "GET /v1/me": "viewer",
   // Names and phone numbers: office staff (operator and up), not a status-only viewer.
-  "GET /v1/customers": "operator",
+  "POST /v1/customers/search": "operator",
   "GET /v1/customers/:customerId": "operator",
 };
 

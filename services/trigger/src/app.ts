@@ -144,7 +144,7 @@ export function createTrigger(deps: TriggerDeps): Trigger {
   // Names and phone numbers are personal data: office staff who fix customers (operator and up), not a status-only viewer.
   const customers = createCustomersStore(deps.db);
   const staff = requireRole("operator", "Looking up customers", logger);
-  api.get("/customers", staff, searchCustomers(customers));
+  api.post("/customers/search", staff, searchCustomers(customers));
   api.get("/customers/:customerId", staff, customerHistory(customers));
   api.get("/freshness", viewer, getFreshness({ store, clock, staleAfterMs: deps.staleAfterMs ?? 26 * 3_600_000 }));
   app.use("/v1", api);

@@ -22,11 +22,11 @@ describe("run page, history and customer API", () => {
   let blobs: FileBlobStore;
   let customerId = "";
 
-  const call = async (role: Role, path: string, method = "GET") => {
+  const call = async (role: Role, path: string, method = "GET", body: unknown = {}) => {
     const response = await fetch(`${t.url}${path}`, {
       method,
       headers: { authorization: `Bearer ${TOKENS[role]}`, "content-type": "application/json" },
-      ...(method === "POST" ? { body: "{}" } : {}),
+      ...(method === "POST" ? { body: JSON.stringify(body) } : {}),
     });
     // Kept as sent: a CSV's byte-order mark is part of what is tested.
     const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await response.arrayBuffer());
@@ -147,13 +147,13 @@ describe("run page, history and customer API", () => {
 
   it("finds a customer by phone however typed, or by name (a % is a letter), for operators and approvers only", async () => {
     for (const q of ["0812345678", "812345678", "081-234-5678", "+66 81 234 5678"]) {
-      const found = (await call("operator", `/v1/customers?q=${encodeURIComponent(q)}`)).json();
+      const found = (await call("operator", "/v1/customers/search", "POST", { q })).json();
       expect([q, found["by"], found["customers"].length]).toEqual([q, "phone", 1]);
     }
-    expect((await call("approver", `/v1/customers?q=${encodeURIComponent("100%")}`)).json()["customers"]).toHaveLength(1);
-    expect((await call("approver", `/v1/customers?q=${encodeURIComponent("7%")}`)).json()["customers"]).toHaveLength(0);
-    expect((await call("viewer", "/v1/customers?q=Member")).status).toBe(403);
-    expect((await call("operator", "/v1/customers?q=x")).status).toBe(400);
+    expect((await call("approver", "/v1/customers/search", "POST", { q: "100%" })).json()["customers"]).toHaveLength(1);
+    expect((await call("approver", "/v1/customers/search", "POST", { q: "7%" })).json()["customers"]).toHaveLength(0);
+    expect((await call("viewer", "/v1/customers/search", "POST", { q: "Member" })).status).toBe(403);
+    expect((await call("operator", "/v1/customers/search", "POST", { q: "x" })).status).toBe(400);
   });
 
   it("gives a customer's current row and changes, newest first, with only the changed fields", async () => {

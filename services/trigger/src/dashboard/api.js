@@ -50,7 +50,7 @@ export async function api(path, options = {}) {
   return response.json();
 }
 
-export const post = (path) => api(path, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+export const post = (path, body = {}) => api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 /** A binary answer (a screenshot, a CSV) as a Blob, fetched with the token header. */
 export async function blob(path) {

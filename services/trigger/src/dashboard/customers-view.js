@@ -1,6 +1,6 @@
 // Customer lookup: by name or phone (typed with or without the leading 0, dashes or +66), a
 // customer's current row and every change crm-sync made to it (when, which run, what changed).
-import { api } from "./api.js";
+import { api, post } from "./api.js";
 import { el, facts, table } from "./dom.js";
 import { formatDateTime, formatNumber, t } from "./i18n.js";
 
@@ -37,36 +37,58 @@ function customerCard(customer, changes) {
     ]), { id: "changes" }));
 }
 
-export async function customersView(view, ctx) {
-  if (ctx.me.role === "viewer") {
-    view.replaceChildren(el("h1", {}, t("customers.heading")), el("p", { id: "customers-refused" }, t("customers.needsOperator")));
-    return;
-  }
-  const url = new URL(window.location.href);
-  const input = el("input", { id: "customer-search", name: "q", type: "search", required: true, minlength: 2, value: url.searchParams.get("q") ?? "" });
-  const form = el("form", { id: "search", role: "search", action: "/customers" },
-    el("label", { for: "customer-search" }, t("customers.searchLabel")), input, el("button", { type: "submit" }, t("customers.search")));
-  const results = el("div", { id: "results" });
-  const detail = el("div", { id: "detail" });
-  view.replaceChildren(el("h1", {}, t("customers.heading")), el("p", { class: "muted" }, t("customers.explain")), form, results, detail);
+/**
+ * The search lives in the fragment (`#q=…&id=…`), which the browser never sends to a server: a
+ * name or phone number typed here must not end up in request logs. The API gets it in a body.
+ */
+const searchState = () => new URLSearchParams(window.location.hash.slice(1));
+const stateHash = (q, id) => `#${new URLSearchParams(id ? { q, id } : { q }).toString()}`;
 
-  const q = url.searchParams.get("q");
+async function showResults(results, detail) {
+  const state = searchState();
+  const q = state.get("q");
+  const id = state.get("id");
+  results.replaceChildren();
+  detail.replaceChildren();
   if (q) {
     try {
-      const found = await api(`/v1/customers?q=${encodeURIComponent(q)}`);
+      const found = await post("/v1/customers/search", { q });
       results.replaceChildren(
         el("p", { id: "found", role: "status" }, t(found.by === "phone" ? "customers.foundByPhone" : "customers.foundByName", { n: formatNumber(found.customers.length) })),
         table([t("col.customer"), t("col.phone"), t("field.store"), t("col.status")], found.customers.map((c) => [
-          el("a", { href: `/customers?q=${encodeURIComponent(q)}&id=${encodeURIComponent(c.customerId)}` }, c.name || "—"),
+          el("a", { href: stateHash(q, c.customerId) }, c.name || "—"),
           c.contactNumber, c.store, c.removed ? t("customers.removed") : t("customers.active"),
         ]), { id: "customer-results" }));
     } catch (error) {
       results.replaceChildren(el("p", { class: "error", role: "alert" }, error.message));
     }
   }
-  const id = url.searchParams.get("id");
   if (id) {
     const { customer, changes } = await api(`/v1/customers/${encodeURIComponent(id)}`);
     detail.replaceChildren(customerCard(customer, changes));
   }
+}
+
+export async function customersView(view, ctx) {
+  if (ctx.me.role === "viewer") {
+    view.replaceChildren(el("h1", {}, t("customers.heading")), el("p", { id: "customers-refused" }, t("customers.needsOperator")));
+    return;
+  }
+  const input = el("input", { id: "customer-search", name: "q", type: "search", required: true, minlength: 2, value: searchState().get("q") ?? "" });
+  const form = el("form", { id: "search", role: "search" },
+    el("label", { for: "customer-search" }, t("customers.searchLabel")), input, el("button", { type: "submit" }, t("customers.search")));
+  const results = el("div", { id: "results" });
+  const detail = el("div", { id: "detail" });
+  view.replaceChildren(el("h1", {}, t("customers.heading")), el("p", { class: "muted" }, t("customers.explain")), form, results, detail);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    window.location.hash = stateHash(input.value.trim());
+  });
+  // One listener per page load: a language switch draws the view again but the page is the same.
+  if (!customersView.listening) {
+    customersView.listening = true;
+    window.addEventListener("hashchange", () => customersView.redraw?.());
+  }
+  customersView.redraw = () => showResults(results, detail);
+  await showResults(results, detail);
 }
