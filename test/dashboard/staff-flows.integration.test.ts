@@ -175,6 +175,8 @@ describe.skipIf(gate("Postgres and Chromium", await missing()))("staff run it wi
       expect(await textOf(page, '#summary dd[data-fact="table-touched"]')).toBe("The customer table was not touched (it still holds the previous data).");
       await checked(page, "held-run-approver-en");
       expect(await activeCustomers()).toBe(40);
+      // A second approver has the same page open.
+      const other = await pageIn("en", APPROVER, `/runs/${runs["held"]}`);
 
       await page.getByRole("button", { name: "Approve" }).click();
       await waitForText(page, '#summary dd[data-fact="status"]', "Succeeded");
@@ -182,6 +184,12 @@ describe.skipIf(gate("Postgres and Chromium", await missing()))("staff run it wi
       expect(await textOf(page, '#summary dd[data-fact="approved-by"]')).toContain("office-approver");
       expect(await textOf(page, '#counts dd[data-fact="softDeleted"]')).toBe("10");
       await checked(page, "held-run-approved-en");
+
+      // The other approver's Discard, pressed too late, is refused in plain words and changes nothing.
+      await other.getByRole("button", { name: "Discard" }).click();
+      await waitForText(other, "#held-outcome", "This run is no longer held");
+      expect((await api(`/v1/syncs/${runs["held"]}`)).body).toMatchObject({ status: "succeeded", discardedBy: null });
+      await other.close();
     } finally {
       await page.close();
     }

@@ -36,7 +36,7 @@ async function send(path, options = {}) {
   if (response.status === 401) throw new Unauthorized();
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    if (response.status === 403 && body?.error?.code === "ROLE_REQUIRED") throw new Refused(body.error.message);
+    if (response.status === 403 && body?.error?.code === "ROLE_REQUIRED") throw Object.assign(new Refused(body.error.message), { code: "ROLE_REQUIRED" });
     if (response.status === 403) throw new Unauthorized();
     const error = new Error(body?.error?.message ?? `The server answered ${response.status}.`);
     error.code = body?.error?.code;

@@ -1,7 +1,7 @@
 // The home page: is the data current, update now, the current run, recent runs.
 import { api, followToEnd, isActive, post, Unauthorized } from "./api.js";
 import { el, table } from "./dom.js";
-import { formatDateTime, formatNumber, m, t } from "./i18n.js";
+import { errorText, formatDateTime, formatNumber, m, t } from "./i18n.js";
 import { countsList, durationText, resultText, runLink, statusText, tableTouched } from "./run-words.js";
 
 const PHASES = ["queued", "scraping", "loading", "done"];
@@ -91,7 +91,7 @@ export async function homeView(view, ctx) {
     } catch (error) {
       if (error instanceof Unauthorized) return ctx.expired();
       button.disabled = false;
-      freshness.textContent = t("home.couldNotStart", { why: error.message });
+      freshness.textContent = t("home.couldNotStart", { why: errorText(error) });
     }
   });
 

@@ -30,6 +30,12 @@ export function t(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
 }
 
+/** An API refusal in the page's words when it has them (the API's own message is English). */
+export function errorText(error) {
+  const key = `apiError.${error.code}`;
+  return TEXTS[language][key] ?? error.message;
+}
+
 /** A text of the shared catalog: m("failures", code).what, m("stages", stage), … */
 export const m = (group, key) => catalog?.[group]?.[key];
 

@@ -3,7 +3,7 @@
 // touched, the screenshot, a held run's would-be removals with Approve / Discard, rejected rows.
 import { api, blob, download, followToEnd, isActive, post, Unauthorized } from "./api.js";
 import { el, facts, table } from "./dom.js";
-import { formatDateTime, formatNumber, m, t, currentLanguage } from "./i18n.js";
+import { currentLanguage, errorText, formatDateTime, formatNumber, m, t } from "./i18n.js";
 import { countsList, durationText, requestedBy, runName, statusText, tableTouched } from "./run-words.js";
 
 const STAGES = ["queued", "scraping", "uploading", "parsing", "diffing", "committing"];
@@ -70,7 +70,7 @@ async function heldReview(run, ctx, reload) {
       await reload(true);
     } catch (error) {
       if (error instanceof Unauthorized) return ctx.expired();
-      outcome.textContent = error.message;
+      outcome.textContent = errorText(error);
       approve.disabled = discard.disabled = false;
     }
   };
