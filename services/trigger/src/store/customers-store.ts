@@ -1,5 +1,5 @@
 import type { Database } from "@crm-sync/db";
-import { toDbError } from "@crm-sync/db";
+import { guarded } from "./guarded.ts";
 import { z } from "zod";
 import { changedFields, type FieldChange } from "../domain/changed-fields.ts";
 
@@ -58,13 +58,6 @@ const escapeLike = (text: string) => text.replaceAll("\\", "\\\\").replaceAll("%
 /** Customer lookup over crm_sync.customers (removed ones too) and its change log. */
 export function createCustomersStore(db: Database): CustomersStore {
   const sql = db.sql;
-  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      throw toDbError(error);
-    }
-  };
   return {
     search: (query, limit) =>
       guarded(async () => {

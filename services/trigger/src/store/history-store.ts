@@ -1,5 +1,5 @@
 import type { Database } from "@crm-sync/db";
-import { toDbError } from "@crm-sync/db";
+import { guarded } from "./guarded.ts";
 import type { Run } from "../domain/run.ts";
 import { RUN_COLUMNS, runFromRow } from "./run-row.ts";
 
@@ -16,13 +16,6 @@ const COLUMNS = RUN_COLUMNS.join(", ");
 /** Paged run history, keyed by (requested_at, id) so a page never skips or repeats a run. */
 export function createHistoryStore(db: Database): HistoryStore {
   const sql = db.sql;
-  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      throw toDbError(error);
-    }
-  };
   return {
     olderThan: (before, limit) =>
       guarded(async () => {

@@ -1,5 +1,5 @@
 import type { Database } from "@crm-sync/db";
-import { toDbError } from "@crm-sync/db";
+import { guarded } from "./guarded.ts";
 import { z } from "zod";
 
 /** One row a load rejected: where and why, never the value. */
@@ -19,13 +19,6 @@ export interface ReviewStore {
 /** Reads what the loader kept for the run page (crm_sync.run_rejects, crm_sync.held_removals). */
 export function createReviewStore(db: Database): ReviewStore {
   const sql = db.sql;
-  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      throw toDbError(error);
-    }
-  };
   return {
     rejects: (runId) =>
       guarded(async () => {
