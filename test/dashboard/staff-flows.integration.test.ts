@@ -130,20 +130,26 @@ describe.skipIf(gate("Postgres and Chromium", await missing()))("staff run it wi
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it("shows a viewer how many customers a held run would remove, no names and no Approve", async () => {
-    const page = await pageIn("en", VIEWER, `/runs/${runs["held"]}`);
-    try {
-      await waitForText(page, "#removal-count", "This export would remove 10 customers.");
-      expect(await textOf(page, "#held-who-decides")).toBe("Only an approver sees the names, and can approve or discard.");
-      expect(await page.locator("#removals").count()).toBe(0);
-      expect(await page.getByRole("button", { name: "Approve" }).count()).toBe(0);
-      await checked(page, "held-run-viewer-en");
-    } finally {
-      await page.close();
+  it("shows a viewer how many customers a held run would remove, no names and no Approve, in both languages", async () => {
+    const words = {
+      en: { count: "This export would remove 10 customers.", who: "Only an approver sees the names", approve: "Approve" },
+      th: { count: "ไฟล์นี้จะลบลูกค้าออก 10 ราย", who: "เฉพาะผู้อนุมัติเท่านั้นที่เห็นรายชื่อ", approve: "อนุมัติ" },
+    };
+    for (const language of ["en", "th"] as const) {
+      const page = await pageIn(language, VIEWER, `/runs/${runs["held"]}`);
+      try {
+        await waitForText(page, "#removal-count", words[language].count);
+        expect(await textOf(page, "#held-who-decides")).toContain(words[language].who);
+        expect(await page.locator("#removals").count()).toBe(0);
+        expect(await page.getByRole("button", { name: words[language].approve }).count()).toBe(0);
+        await checked(page, `held-run-viewer-${language}`);
+      } finally {
+        await page.close();
+      }
     }
   });
 
-  it("lists a held run's rejected rows in plain words and downloads them as a CSV the server made", async () => {
+  it("lists a held run's rejected rows in plain words and downloads them as a CSV the server made, in both languages", async () => {
     const page = await pageIn("en", APPROVER, `/runs/${runs["held"]}`);
     try {
       await waitForText(page, "#rejected-heading", "Rejected rows (1)");
@@ -153,6 +159,15 @@ describe.skipIf(gate("Postgres and Chromium", await missing()))("staff run it wi
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV" }).click()]);
       const csv = await readFile(await download.path(), "utf8");
       expect(csv).toBe("\uFEFFrow,column,reason_code,reason\r\n31,Date of Birth,NOT_A_DATE,Not a date that can be read.\r\n");
+      // In Thai: the reason in Thai words, and the CSV with Thai headers and reasons.
+      await page.getByRole("button", { name: "ภาษาไทย" }).click();
+      await waitForText(page, "#rejected-heading", "แถวที่ถูกปฏิเสธ (1)");
+      expect(await textOf(page, "#rejects tbody tr")).toContain("ไม่ใช่วันที่ที่อ่านได้ (NOT_A_DATE)");
+      await checked(page, "rejected-rows-th");
+      const [thai] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "ดาวน์โหลด CSV" }).click()]);
+      expect(await readFile(await thai.path(), "utf8")).toBe("\uFEFFแถว,คอลัมน์,รหัสเหตุผล,เหตุผล\r\n31,Date of Birth,NOT_A_DATE,ไม่ใช่วันที่ที่อ่านได้\r\n");
+      await page.getByRole("button", { name: "English" }).click();
+      await waitForText(page, "#rejected-heading", "Rejected rows (1)");
       // The email's link to the list keeps its anchor.
       await page.goto(`${server.url}/runs/${runs["held"]}#rejected`);
       await waitForText(page, "#rejected-heading", "Rejected rows (1)");
