@@ -161,7 +161,7 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
     it("serves the page to anyone (it holds no data), even with a wrong ?token=", async () => {
       const started = await call("trigger", "POST", "/v1/syncs", `Bearer ${CREDENTIALS.apiToken}`);
       const runId = (JSON.parse(started.text) as { run: { runId: string } }).run.runId;
-      for (const path of ["/", "/?token=wrong-dashboard-token", "/dashboard.js", "/dashboard.css"]) {
+      for (const path of ["/", "/?token=wrong-dashboard-token", `/runs/${runId}`, "/customers", "/history", "/dashboard/main.js", "/dashboard/dashboard.css", "/dashboard/strings/th.json"]) {
         const page = await call("trigger", "GET", path);
         expect(page.status).toBe(200);
         expect(page.text).not.toContain(runId);
@@ -170,7 +170,7 @@ describe("every HTTP endpoint refuses callers without valid credentials", () => 
     });
 
     it("refuses the wrong token the page would send to the API, and accepts the right one", async () => {
-      // dashboard.js moves #token= into sessionStorage and sends it as a bearer header.
+      // The page (dashboard/api.js) moves #token= into sessionStorage and sends it as a bearer header.
       expect((await call("trigger", "GET", "/v1/syncs", "Bearer wrong-dashboard-token")).status).toBe(401);
       expect((await call("trigger", "GET", "/v1/freshness", "Bearer wrong-dashboard-token")).status).toBe(401);
       expect((await call("trigger", "GET", "/v1/syncs", `Bearer ${CREDENTIALS.apiToken}`)).status).toBe(200);

@@ -28,6 +28,11 @@ const UNITS: Record<Language, { h: string; min: string; s: string }> = {
   en: { h: "h", min: "min", s: "s" },
 };
 
+/** The conventions behind these formatters, for a page that formats in the browser with Intl (the dashboard). */
+export function formatConventions(language: Language): { locale: string; timeZone: string; durationUnits: { h: string; min: string; s: string } } {
+  return { locale: LOCALE[language], timeZone: CLUB_TIME_ZONE, durationUnits: UNITS[language] };
+}
+
 /** A run's duration as people say it: "42 s", "3 min 5 s", "1 h 2 min". */
 export function formatDuration(milliseconds: number, language: Language): string {
   const unit = UNITS[language];

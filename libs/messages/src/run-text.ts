@@ -23,9 +23,10 @@ export const STAGE_TEXT: Record<FailureStage, Bilingual> = {
   notifying: { th: "ส่งการแจ้งเตือน", en: "Sending notifications" },
 };
 
-export type RunStatus = "running" | "succeeded" | "failed";
+export type RunStatus = "queued" | "running" | "succeeded" | "failed";
 
 export const STATUS_TEXT: Record<RunStatus, Bilingual> = {
+  queued: { th: "รอเริ่ม", en: "Queued" },
   running: { th: "กำลังทำงาน", en: "Running" },
   succeeded: { th: "สำเร็จ", en: "Succeeded" },
   failed: { th: "ไม่สำเร็จ", en: "Failed" },

@@ -17,3 +17,5 @@ export { startOtlpReceiver } from "./otlp-receiver.ts";
 export type { OtlpReceiver, ReceivedSpan } from "./otlp-receiver.ts";
 export { startChatWebhookReceiver } from "./chat-webhook-receiver.ts";
 export type { ChatPost, ChatWebhookReceiver, ChatWebhookReceiverOptions } from "./chat-webhook-receiver.ts";
+export { keepScreenshot, seriousAxeViolations, TEST_ARTIFACTS_DIR } from "./page-checks.ts";
+export type { AxeViolation } from "./page-checks.ts";

@@ -38,6 +38,10 @@ export const RunView = z.object({
   sourceObject: z.object({ bucket: z.string(), name: z.string(), generation: z.string(), sha256: z.string(), bytes: z.number() }).nullable(),
   attempt: z.number(),
   approvedAt: z.string().nullable(),
+  /** Who approved or discarded a held run (a token's name or a service account's email). */
+  approvedBy: z.string().nullable().optional(),
+  discardedAt: z.string().nullable().optional(),
+  discardedBy: z.string().nullable().optional(),
   traceId: z.string().nullable(),
 });
 export type RunView = z.infer<typeof RunView>;

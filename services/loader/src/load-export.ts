@@ -14,6 +14,7 @@ import { applyPlan } from "./store/apply-plan.ts";
 import { buildPlan, samplePlan, type PlanSampleEntry, type PlanTotals } from "./store/diff-plan.ts";
 import { findProcessedLoad, loadMessageKey, recordProcessedLoad, recordRunOutcome, type ProcessedLoad } from "./store/run-records.ts";
 import { CREATE_STAGING, stageByCopy, stageByUnnest } from "./store/staging-table.ts";
+import { plannedRemovals, recordHeldRemovals, recordRejects } from "./store/run-review.ts";
 
 export interface LoadRequest {
   runId: string;
@@ -91,6 +92,8 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
   const logger = forRun(deps.logger, request.runId);
   const limits = deps.limits ?? DEFAULT_GUARD_LIMITS;
   let tally: ParseTally | undefined;
+  // What a refused load decided, kept for the dashboard after the rollback (see rememberRefusal).
+  const refused: { rejects?: RejectReport; removals?: string[] } = {};
   try {
     if (request.dryRunSetup !== undefined && !request.dryRun) throw new SyncError("INTERNAL", "dryRunSetup is for dry runs only.");
     const opening = request.dryRunSetup === undefined ? LOCK_AND_STAGE : `${request.dryRunSetup};\n${LOCK_AND_STAGE}`;
@@ -135,7 +138,11 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
         },
         limits,
       );
-      if (refusal !== undefined) throw refusal;
+      if (refusal !== undefined) {
+        refused.rejects = rejects;
+        if (refusal.code === "MASS_DELETE_HELD") refused.removals = await plannedRemovals(tx);
+        throw refusal;
+      }
 
       if (request.dryRun) {
         const sample = (await samplePlan(tx, 5)).map(describeSample);
@@ -146,6 +153,7 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
       const messageKey = loadMessageKey(request.runId, tally.sha256);
       const writes = Promise.all([
         applyPlan(tx, request.runId),
+        recordRejects(tx, request.runId, rejects),
         recordProcessedLoad(tx, messageKey, request.runId, { counts, rejects, published: false }),
         recordRunOutcome(tx, request.runId, {
           sha256: tally.sha256,
@@ -166,6 +174,7 @@ export async function loadExport(deps: LoadDeps, request: LoadRequest): Promise<
     if (error instanceof RolledBack) return { ...error.result, durationMs: Date.now() - started };
     const failure = toDbError(error);
     if (failure.code === "MASS_DELETE_HELD") await rememberHeldRun(deps, request, tally, failure);
+    if (!request.dryRun) await rememberRefusal(deps, request.runId, refused, failure);
     throw failure;
   }
 }
@@ -208,6 +217,16 @@ const CHANGE_NAMES: Record<PlanSampleEntry["kind"], DiffSampleEntry["change"]> =
 
 function describeSample(entry: PlanSampleEntry): DiffSampleEntry {
   return { change: CHANGE_NAMES[entry.kind], key: maskKey(entry.customerKey), row: entry.rowNo };
+}
+
+/** A refused load's rejected rows and would-be removals are kept (outside the rolled-back transaction) for the run page. */
+async function rememberRefusal(deps: LoadDeps, runId: string, refused: { rejects?: RejectReport; removals?: string[] }, failure: SyncError): Promise<void> {
+  try {
+    if (refused.rejects !== undefined) await recordRejects(deps.db.sql, runId, refused.rejects);
+    if (refused.removals !== undefined) await recordHeldRemovals(deps.db.sql, runId, refused.removals);
+  } catch (error) {
+    forRun(deps.logger, runId).warn({ err: error, code: failure.code }, "could not record what the refused load decided");
+  }
 }
 
 /** A held run's object is recorded (outside the rolled-back transaction) so it can be approved later. */

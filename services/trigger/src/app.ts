@@ -24,6 +24,15 @@ import { approveRun } from "./handlers/approve-run.ts";
 import { dashboardRouter } from "./handlers/dashboard.ts";
 import { apiErrorHandler, sendError } from "./handlers/api-errors.ts";
 import { replayExport } from "./handlers/replay-export.ts";
+import { discardRun } from "./handlers/discard-run.ts";
+import { whoAmI } from "./handlers/me.ts";
+import { listRejects, listRemovals, rejectsCsv } from "./handlers/run-review.ts";
+import { runScreenshot } from "./handlers/run-evidence.ts";
+import { runHistory, runTrend } from "./handlers/run-history.ts";
+import { customerHistory, searchCustomers } from "./handlers/customers.ts";
+import { createReviewStore } from "./store/review-store.ts";
+import { createHistoryStore } from "./store/history-store.ts";
+import { createCustomersStore } from "./store/customers-store.ts";
 
 export type { ApiToken, Role, ServiceAccountGrant } from "./auth/roles.ts";
 
@@ -121,6 +130,22 @@ export function createTrigger(deps: TriggerDeps): Trigger {
   api.get("/syncs/:runId", viewer, getRun(store));
   api.get("/syncs/:runId/events", viewer, runEvents({ store, changes, logger, pollMs: deps.ssePollMs ?? 2000 }));
   api.post("/syncs/:runId/approve", requireRole("approver", "Approving a held mass delete", logger), approveRun(write));
+  api.post("/syncs/:runId/discard", requireRole("approver", "Discarding a held mass delete", logger), discardRun(write));
+  // The run page (issue 28). Rejected rows carry no values; would-be removals show names to approvers only (see run-review.ts).
+  const review = { store, review: createReviewStore(deps.db) };
+  api.get("/syncs/:runId/rejects", viewer, listRejects(review));
+  api.get("/syncs/:runId/rejects.csv", viewer, rejectsCsv(review));
+  api.get("/syncs/:runId/removals", viewer, listRemovals(review));
+  api.get("/syncs/:runId/screenshots/:index", viewer, runScreenshot({ store, blobs: deps.blobs }));
+  const history = createHistoryStore(deps.db);
+  api.get("/history", viewer, runHistory(history));
+  api.get("/trend", viewer, runTrend(history));
+  api.get("/me", viewer, whoAmI());
+  // Names and phone numbers are personal data: office staff who fix customers (operator and up), not a status-only viewer.
+  const customers = createCustomersStore(deps.db);
+  const staff = requireRole("operator", "Looking up customers", logger);
+  api.post("/customers/search", staff, searchCustomers(customers));
+  api.get("/customers/:customerId", staff, customerHistory(customers));
   api.get("/freshness", viewer, getFreshness({ store, clock, staleAfterMs: deps.staleAfterMs ?? 26 * 3_600_000 }));
   app.use("/v1", api);
   app.use(apiErrorHandler(logger));

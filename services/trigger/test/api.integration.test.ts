@@ -69,7 +69,7 @@ describe("trigger API", () => {
     expect((await call("GET", "/healthz")).status).toBe(200);
     const page = await call("GET", "/");
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain("Update Customer Data");
+    expect(await page.text()).toContain('<script type="module" src="/dashboard/main.js"></script>');
     expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
   });
 

@@ -1,16 +1,20 @@
 import type { Run } from "./run.ts";
 
-export type ApprovalResult = { ok: true; run: Run } | { ok: false; reason: "not-held" | "no-export" };
+export type ApprovalResult = { ok: true; run: Run } | { ok: false; reason: "not-held" | "no-export" | "discarded" };
+export type DiscardResult = { ok: true; run: Run } | { ok: false; reason: "not-held" | "discarded" };
 
 export const APPROVED_MESSAGE = "Mass delete approved; loading the export again";
 
+const isHeld = (run: Run) => run.status === "failed" && run.error?.code === "MASS_DELETE_HELD";
+
 /**
- * An operator approved the removal a held run would make: the same export is loaded again as a
- * new attempt. Only a run held with MASS_DELETE_HELD qualifies, and only when the ledger knows
- * which file it was.
+ * An approver accepted the removal a held run would make: the same export is loaded again as a
+ * new attempt. Only a run held with MASS_DELETE_HELD qualifies, not one already discarded, and
+ * only when the ledger knows which file it was.
  */
-export function approveHeldRun(run: Run, now: Date): ApprovalResult {
-  if (run.status !== "failed" || run.error?.code !== "MASS_DELETE_HELD") return { ok: false, reason: "not-held" };
+export function approveHeldRun(run: Run, now: Date, by: string | null = null): ApprovalResult {
+  if (!isHeld(run)) return { ok: false, reason: "not-held" };
+  if (run.discardedAt !== null) return { ok: false, reason: "discarded" };
   if (run.sourceObject === null) return { ok: false, reason: "no-export" };
   return {
     ok: true,
@@ -26,7 +30,18 @@ export function approveHeldRun(run: Run, now: Date): ApprovalResult {
       destinationUntouched: null,
       attempt: run.attempt + 1,
       approvedAt: now,
+      approvedBy: by,
       stageTimedOut: false,
     },
   };
+}
+
+/**
+ * An approver refused the removal: the held run ends as discarded. It stays failed with its
+ * MASS_DELETE_HELD (the table was never touched, which stays true) and can no longer be approved.
+ */
+export function discardHeldRun(run: Run, now: Date, by: string): DiscardResult {
+  if (!isHeld(run)) return { ok: false, reason: "not-held" };
+  if (run.discardedAt !== null) return { ok: false, reason: "discarded" };
+  return { ok: true, run: { ...run, discardedAt: now, discardedBy: by } };
 }

@@ -66,6 +66,9 @@ export function emptyRun(id: string, when: Date): Run {
     portalTotal: null,
     attempt: 1,
     approvedAt: null,
+    approvedBy: null,
+    discardedAt: null,
+    discardedBy: null,
     stageTimedOut: false,
     traceId: null,
   };

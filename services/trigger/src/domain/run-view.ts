@@ -30,6 +30,9 @@ export function toRunView(run: Run): RunView {
     sourceObject: run.sourceObject,
     attempt: run.attempt,
     approvedAt: run.approvedAt?.toISOString() ?? null,
+    approvedBy: run.approvedBy,
+    discardedAt: run.discardedAt?.toISOString() ?? null,
+    discardedBy: run.discardedBy,
     traceId: run.traceId,
   };
 }

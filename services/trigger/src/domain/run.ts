@@ -41,6 +41,10 @@ export interface Run {
   attempt: number;
   /** When an operator approved a held mass delete; events that happened before it are stale. */
   approvedAt: Date | null;
+  /** Who approved the held run, or discarded it (a discarded run stays failed and untouched). */
+  approvedBy: string | null;
+  discardedAt: Date | null;
+  discardedBy: string | null;
   /** The failure is the ledger's own stage-timeout verdict, not a stage's report. */
   stageTimedOut: boolean;
   traceId: string | null;

@@ -22,6 +22,7 @@ const REFUSALS = {
   "not-found": [404, "NOT_FOUND", "No such run."],
   "not-held": [409, "NOT_HELD", "Only a run held with MASS_DELETE_HELD can be approved."],
   "no-export": [409, "NO_EXPORT", "The held run's export is not known yet; try again shortly."],
+  discarded: [409, "DISCARDED", "This held run was discarded; it can no longer be approved."],
 } as const;
 
 /**
@@ -36,12 +37,13 @@ export function approveRun(deps: ApproveDeps): RequestHandler {
     let refusal: keyof typeof REFUSALS | undefined;
     let held: Run | undefined;
     const now = deps.clock();
+    const by = callerOf(res).id;
     const result = await deps.store.update(runId.data, (current) => {
       if (current === undefined) {
         refusal = "not-found";
         return undefined;
       }
-      const approval = approveHeldRun(current, now);
+      const approval = approveHeldRun(current, now, by);
       if (!approval.ok) {
         refusal = approval.reason;
         return current;
@@ -77,7 +79,7 @@ export function approveRun(deps: ApproveDeps): RequestHandler {
       if (undone.after !== undefined) deps.changes.announce(undone.after);
       return sendError(res, 503, "PUBLISH_FAILED", "The approval could not be sent to the loader. Please try again.");
     }
-    log.info({ caller: callerOf(res).id, attempt: approved.attempt }, "mass delete approved");
+    log.info({ caller: by, attempt: approved.attempt }, "mass delete approved");
     res.status(202).json(toRunView(approved));
   };
 }

@@ -31,6 +31,9 @@ export const RunRow = z.object({
   portal_total: z.number().int().nullable(),
   attempt: z.number().int(),
   approved_at: z.date().nullable(),
+  approved_by: z.string().nullable(),
+  discarded_at: z.date().nullable(),
+  discarded_by: z.string().nullable(),
   stage_timed_out: z.boolean(),
   trace_id: z.string().nullable(),
 });
@@ -65,6 +68,9 @@ export function runFromRow(input: unknown): Run {
     portalTotal: row.portal_total,
     attempt: row.attempt,
     approvedAt: row.approved_at,
+    approvedBy: row.approved_by,
+    discardedAt: row.discarded_at,
+    discardedBy: row.discarded_by,
     stageTimedOut: row.stage_timed_out,
     traceId: row.trace_id,
   };

@@ -126,14 +126,15 @@ async function writeRun(tx: TransactionSql, run: Run): Promise<void> {
       id, trigger, requested_by, status, stage, stage_message, stage_message_at, requested_at, started_at,
       stage_changed_at, finished_at, counts, duration_ms, error_code, error_message, error_retryable,
       destination_untouched, artifacts, source_object, sha256, rows_in_file, portal_total, attempt,
-      approved_at, stage_timed_out, trace_id, updated_at
+      approved_at, stage_timed_out, trace_id, approved_by, discarded_at, discarded_by, updated_at
     ) values (
       ${run.id}, ${run.trigger}, ${run.requestedBy}, ${run.status}, ${run.stage}, ${run.stageMessage},
       ${run.stageMessageAt}, ${run.requestedAt}, ${run.startedAt}, ${run.stageChangedAt}, ${run.finishedAt},
       ${json(run.counts)}, ${run.durationMs}, ${run.error?.code ?? null}, ${run.error?.message ?? null},
       ${run.error?.retryable ?? null}, ${run.destinationUntouched}, ${json(run.artifacts)},
       ${json(run.sourceObject)}, ${run.sourceObject?.sha256 ?? null}, ${run.rowsInFile}, ${run.portalTotal},
-      ${run.attempt}, ${run.approvedAt}, ${run.stageTimedOut}, ${run.traceId}, now()
+      ${run.attempt}, ${run.approvedAt}, ${run.stageTimedOut}, ${run.traceId},
+      ${run.approvedBy}, ${run.discardedAt}, ${run.discardedBy}, now()
     )
     on conflict (id) do update set
       trigger = excluded.trigger, requested_by = excluded.requested_by, status = excluded.status,
@@ -145,5 +146,6 @@ async function writeRun(tx: TransactionSql, run: Run): Promise<void> {
       artifacts = excluded.artifacts, source_object = excluded.source_object, sha256 = coalesce(excluded.sha256, crm_sync.runs.sha256),
       rows_in_file = excluded.rows_in_file, portal_total = excluded.portal_total, attempt = excluded.attempt,
       approved_at = excluded.approved_at, stage_timed_out = excluded.stage_timed_out, trace_id = excluded.trace_id,
+      approved_by = excluded.approved_by, discarded_at = excluded.discarded_at, discarded_by = excluded.discarded_by,
       updated_at = now()`;
 }
