@@ -48,11 +48,11 @@ export const FAILURE_TEXT: Record<ErrorCode, FailureText> = {
   },
   REJECT_RATIO_EXCEEDED: {
     what: { th: "มีแถวที่ข้อมูลไม่ถูกต้องมากเกินไป จึงไม่ได้นำเข้าอะไร", en: "Too many rows had invalid data, so nothing was loaded." },
-    todo: { th: "ดูรายการแถวที่ถูกปฏิเสธในหน้านี้ แก้ข้อมูลลูกค้าเหล่านั้นใน Qashier แล้วกด “อัปเดตข้อมูลลูกค้า” อีกครั้ง", en: "See the rejected rows on this page, fix those customers in Qashier, then press “Update Customer Data” again." },
+    todo: { th: "ดูรายการแถวที่ถูกปฏิเสธในหน้ารายละเอียดการซิงก์ แก้ข้อมูลลูกค้าเหล่านั้นใน Qashier แล้วกด “อัปเดตข้อมูลลูกค้า” อีกครั้ง", en: "See the rejected rows on the run page, fix those customers in Qashier, then press “Update Customer Data” again." },
   },
   MASS_DELETE_HELD: {
     what: { th: "ไฟล์นี้จะลบลูกค้าออกมากกว่าที่อนุญาต จึงพักไว้รอการอนุมัติ", en: "This export would remove more customers than allowed, so it is held for approval." },
-    todo: { th: "ผู้อนุมัติตรวจรายชื่อที่จะถูกลบในหน้านี้ แล้วกด “อนุมัติ” หากถูกต้อง หรือ “ยกเลิก” หากไม่ถูกต้อง", en: "An approver reviews the customers that would be removed on this page, then presses “Approve” if that is right, or “Discard” if not." },
+    todo: { th: "ผู้อนุมัติตรวจรายชื่อที่จะถูกลบในหน้ารายละเอียดการซิงก์ แล้วกด “อนุมัติ” หากถูกต้อง หรือ “ยกเลิก” หากไม่ถูกต้อง", en: "An approver reviews the customers that would be removed on the run page, then presses “Approve” if that is right, or “Discard” if not." },
   },
   BLOB_UNAVAILABLE: {
     what: { th: "เข้าถึงที่เก็บไฟล์ส่งออกไม่ได้", en: "The export storage could not be reached." },

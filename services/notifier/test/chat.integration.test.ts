@@ -58,8 +58,8 @@ describe("chat alerts over a real HTTP webhook, beside email over real SMTP", ()
     expect(first).toContain("เข้าสู่ระบบ Qashier ไม่ได้");
     expect(first).toContain("Could not sign in to Qashier");
     expect(first).toContain("หน้ารายการซิงก์ / Run page: https://crm-sync.example.test/runs/run-chat-1");
-    expect(held).toContain("ผู้อนุมัติตรวจรายชื่อที่จะถูกลบในหน้านี้");
-    expect(held).toContain("An approver reviews the customers that would be removed on this page");
+    expect(held).toContain("ผู้อนุมัติตรวจรายชื่อที่จะถูกลบในหน้ารายละเอียดการซิงก์");
+    expect(held).toContain("An approver reviews the customers that would be removed on the run page");
     expect(held).toContain("https://crm-sync.example.test/runs/run-chat-3");
     expect(recovered).toContain("1,200 rows read");
     expect(recovered).toContain("https://crm-sync.example.test/runs/run-chat-4");

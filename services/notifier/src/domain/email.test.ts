@@ -73,8 +73,8 @@ describe("renderAlertEmail", () => {
     expect(render({ code: "PORTAL_AUTH_FAILED" }).text).toMatch(/password .*update the portal password secret/);
     const held = render({ code: "MASS_DELETE_HELD", stage: "diffing" }).text;
     expect(held).toMatch(/Review the dry run .* approve/);
-    expect(held).toContain("An approver reviews the customers that would be removed on this page");
-    expect(held).toContain("ผู้อนุมัติตรวจรายชื่อที่จะถูกลบในหน้านี้");
+    expect(held).toContain("An approver reviews the customers that would be removed on the run page");
+    expect(held).toContain("ผู้อนุมัติตรวจรายชื่อที่จะถูกลบในหน้ารายละเอียดการซิงก์");
     expect(held).not.toMatch(/approve endpoint|--allow-mass-delete/);
     expect(held).toContain("was held for approval during “Comparing with the customer table” (stage diffing)");
     expect(held).toContain("ถูกพักไว้ ระหว่างขั้นตอน “เปรียบเทียบกับข้อมูลลูกค้าเดิม” (diffing)");
@@ -134,7 +134,7 @@ describe("renderAlertEmail", () => {
   it("links the rejected rows of a run stopped for them", () => {
     const { text } = render({ code: "REJECT_RATIO_EXCEEDED", stage: "parsing" });
     expect(text).toContain("แถวที่ถูกปฏิเสธ / Rejected rows: https://crm-sync.example.test/runs/run-2026-11-26#rejected");
-    expect(text).toContain("See the rejected rows on this page");
+    expect(text).toContain("See the rejected rows on the run page");
   });
 
   it("reports the counts with thousands separators and the duration on recovery, and links rejected rows", () => {

@@ -2,9 +2,6 @@ import { describe, expect, it } from "vitest";
 import { changedFields } from "./changed-fields.ts";
 import { maskPhone } from "./mask-phone.ts";
 import { phoneSearchCore } from "./phone-search.ts";
-import { trendOf } from "./trend.ts";
-import { emptyRun } from "./ledger.ts";
-import type { Run } from "./run.ts";
 
 describe("phone search", () => {
   it("finds one number however it is typed: with or without the leading 0, dashes, spaces or the country code", () => {
@@ -38,26 +35,6 @@ describe("changedFields", () => {
     expect(changedFields(null, { customer_name: "A", email: null }).map((c) => c.field)).toEqual(["customer_name"]);
     expect(changedFields({ customer_name: "A", deleted_at: null }, { deleted_at: "2026-12-06T00:00:00Z" })).toEqual([
       { field: "deleted_at", before: null, after: "2026-12-06T00:00:00Z" },
-    ]);
-  });
-});
-
-describe("trendOf", () => {
-  const run = (id: string, status: Run["status"], counts: Run["counts"], durationMs: number | null): Run => ({
-    ...emptyRun(id, new Date("2026-12-01T00:00:00Z")),
-    status,
-    counts,
-    durationMs,
-  });
-  const counts = (inserted: number, softDeleted: number) => ({ rows: 0, inserted, updated: 0, unchanged: 0, softDeleted, revived: 0, rejected: 0 });
-
-  it("walks the customer count back from today's through each succeeded run, oldest first", () => {
-    const newestFirst = [run("c", "queued", null, null), run("b", "succeeded", counts(5, 2), 3000), run("x", "failed", null, 1000), run("a", "succeeded", counts(100, 0), 9000)];
-    expect(trendOf(newestFirst, 103).map((p) => [p.runId, p.customers, p.durationMs])).toEqual([
-      ["a", 100, 9000],
-      ["x", 100, 1000],
-      ["b", 103, 3000],
-      ["c", null, null],
     ]);
   });
 });
