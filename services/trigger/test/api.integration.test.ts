@@ -23,7 +23,7 @@ describe("trigger API", () => {
 
   beforeAll(async () => {
     t = await startTrigger({ auth: { apiTokens: TEST_TOKENS, oidc: { audience: AUDIENCE, serviceAccounts: [{ email: VERCEL_SA, role: "operator" }], getCerts: async () => issuer.certs } } });
-    await t.bus.subscribe("sync-requested", "test-scraper.sync-requested", async ({ event }) => {
+    await t.bus.subscribe("scrape-requested", "test-scraper.scrape-requested", async ({ event }) => {
       published.push(event.runId);
       return "ack";
     });

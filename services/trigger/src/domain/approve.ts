@@ -1,6 +1,6 @@
 import type { Run } from "./run.ts";
 
-export type ApprovalResult = { ok: true; run: Run } | { ok: false; reason: "not-held" | "no-export" };
+export type ApprovalResult = { ok: true; run: Run } | { ok: false; reason: "not-held" | "no-export" | "joined" };
 
 export const APPROVED_MESSAGE = "Mass delete approved; loading the export again";
 
@@ -10,6 +10,8 @@ export const APPROVED_MESSAGE = "Mass delete approved; loading the export again"
  * which file it was.
  */
 export function approveHeldRun(run: Run, now: Date): ApprovalResult {
+  // A joined request mirrors the run that served it; only that run can be loaded again.
+  if (run.servedBy !== null) return { ok: false, reason: "joined" };
   if (run.status !== "failed" || run.error?.code !== "MASS_DELETE_HELD") return { ok: false, reason: "not-held" };
   if (run.sourceObject === null) return { ok: false, reason: "no-export" };
   return {

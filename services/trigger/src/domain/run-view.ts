@@ -31,5 +31,6 @@ export function toRunView(run: Run): RunView {
     attempt: run.attempt,
     approvedAt: run.approvedAt?.toISOString() ?? null,
     traceId: run.traceId,
+    servedBy: run.servedBy,
   };
 }

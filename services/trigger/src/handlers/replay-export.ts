@@ -42,9 +42,10 @@ export function replayExport(deps: OpenRunDeps & { blobs: BlobStore }): RequestH
     const runId = newRunId(now);
     const request = makeEvent("sync-requested", runId, { trigger: "replay", requestedBy: caller.id }, now);
     const object = { bucket: info.bucket, name, generation: info.generation, sha256: info.sha256, bytes: info.bytes };
-    const opened = await openRun(deps, request, makeEvent("csv-ready", runId, { object, rows }, now));
+    // A replay loads its own file: another run cannot serve it, so it is refused while one is active.
+    const opened = await openRun(deps, request, makeEvent("csv-ready", runId, { object, rows }, now), { joinActive: false });
     if (opened.outcome === "unpublished") return sendError(res, 503, "PUBLISH_FAILED", PUBLISH_FAILED_MESSAGE);
-    if (opened.outcome === "coalesced") {
+    if (opened.outcome !== "started") {
       return sendError(res, 409, "RUN_ACTIVE", `Run ${opened.run.id} is still running; replay the export once it has finished.`);
     }
     res.status(202).json({ run: toRunView(opened.run), coalesced: false });

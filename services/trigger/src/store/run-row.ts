@@ -33,6 +33,8 @@ export const RunRow = z.object({
   approved_at: z.date().nullable(),
   stage_timed_out: z.boolean(),
   trace_id: z.string().nullable(),
+  served_by: z.string().nullable(),
+  dispatched_at: z.date().nullable(),
 });
 export type RunRow = z.infer<typeof RunRow>;
 
@@ -67,5 +69,7 @@ export function runFromRow(input: unknown): Run {
     approvedAt: row.approved_at,
     stageTimedOut: row.stage_timed_out,
     traceId: row.trace_id,
+    servedBy: row.served_by,
+    dispatchedAt: row.dispatched_at,
   };
 }
