@@ -1,4 +1,4 @@
-import type { EventOf } from "@crm-sync/contracts";
+import { makeEvent, TOPICS, type DataOf, type EventOf } from "@crm-sync/contracts";
 import { applyEvent } from "./ledger.ts";
 import { isActive, isJoined, type Run } from "./run.ts";
 
@@ -15,6 +15,14 @@ import { isActive, isJoined, type Run } from "./run.ts";
  * The store calls this under the single-flight lock with the request's own record (if any) and
  * the active run, so the check and the write are one decision across processes.
  */
+/**
+ * A request made through the API, in the shape a published one arrives in, so every way in is
+ * decided by the same rule. The trigger records it; it never publishes `sync-requested` itself.
+ */
+export function apiRequest(runId: string, data: DataOf<"sync-requested">, now: Date): EventOf<"sync-requested"> {
+  return makeEvent(TOPICS.syncRequested, runId, data, now);
+}
+
 export type RequestDecision =
   | { kind: "opened"; record: Run }
   | { kind: "joined"; record: Run; servedBy: string }

@@ -4,6 +4,7 @@ import { describeIssues, makeEvent } from "@crm-sync/contracts";
 import { SyncRequestBody } from "@crm-sync/trigger-client";
 import { callerOf } from "../auth/require-caller.ts";
 import { toRunView } from "../domain/run-view.ts";
+import { apiRequest } from "../domain/single-flight.ts";
 import { sendError } from "./api-errors.ts";
 import { newRunId, openRun, PUBLISH_FAILED_MESSAGE, type OpenRunDeps } from "./open-run.ts";
 
@@ -26,7 +27,7 @@ export function startSync(deps: StartSyncDeps): RequestHandler {
     const now = deps.clock();
     const trigger = body.data.trigger ?? "manual";
     const runId = newRunId(now);
-    const request = makeEvent("sync-requested", runId, { trigger, requestedBy: callerOf(res).id }, now);
+    const request = apiRequest(runId, { trigger, requestedBy: callerOf(res).id }, now);
     const opened = await openRun(deps, request, makeEvent("scrape-requested", runId, { trigger }, now), { joinActive: true });
     if (opened.outcome === "unpublished") return sendError(res, 503, "PUBLISH_FAILED", PUBLISH_FAILED_MESSAGE);
     if (opened.outcome === "busy") throw new Error("a joinable request was refused as busy");
