@@ -3,6 +3,7 @@ import type { EventOf } from "@crm-sync/contracts";
 import type { Database } from "@crm-sync/db";
 import { toDbError } from "@crm-sync/db";
 import { sameRun, type Run } from "../domain/run.ts";
+import { applyEvent } from "../domain/ledger.ts";
 import { decideRequest, mirrorServing } from "../domain/single-flight.ts";
 import { RUN_COLUMNS, runFromRow } from "./run-row.ts";
 import { MIRROR_ASSIGNMENTS } from "./mirror-columns.ts";
@@ -56,11 +57,11 @@ const COLUMNS = RUN_COLUMNS.join(", ");
  * which writes counts to the same row.
  *
  * Single-flight: deciding a request takes the single-flight lock exclusively; every write of a
- * run that may serve requests then takes it shared before copying itself onto the requests it
- * serves. So a request either joins before the run's write (and that write's copy reaches it) or
- * after it (and sees the run as written: finished, it opens a new run). A joined request can
- * never miss its run's outcome. Deciding never waits on a run's row lock, which the loader may
- * hold through a load's commit.
+ * run takes it shared, first, and copies the run onto the requests it serves. So a request either
+ * joins before the run's write (and that write's copy reaches it) or after it (and sees the run as
+ * written: finished, it opens a new run): a joined request never misses its run's outcome. Every
+ * trigger transaction takes the single-flight lock before any run lock or row, so they cannot wait
+ * on each other in a cycle; the loader's short row lock at its commit waits on nothing here.
  */
 export function createRunStore(db: Database): RunStore {
   const sql = db.sql;
@@ -80,6 +81,24 @@ export function createRunStore(db: Database): RunStore {
     return rows[0] === undefined ? undefined : runFromRow(rows[0]);
   }
 
+  const update: RunStore["update"] = (runId, change) =>
+    guarded(() =>
+      sql.begin(async (tx) => {
+        // Shared single-flight first, always in this order (see above): a request being decided
+        // waits for this write, and this write for it, but never in a cycle.
+        await tx`select pg_advisory_xact_lock_shared(hashtext(${SINGLE_FLIGHT_LOCK}))`;
+        await tx`select pg_advisory_xact_lock(hashtext(${`crm_sync.run:${runId}`}))`;
+        const before = await readOne(tx, runId, true);
+        const after = change(before);
+        const changed = after !== undefined && (before === undefined || !sameRun(before, after));
+        if (changed) {
+          await writeRun(tx, after);
+          if (after.servedBy === null) await mirrorOntoJoined(tx, after.id);
+        }
+        return { before, after: changed ? after : before, changed };
+      }),
+    );
+
   return {
     get: (runId) => guarded(() => readOne(sql, runId, false)),
 
@@ -89,26 +108,21 @@ export function createRunStore(db: Database): RunStore {
         return rows.map(runFromRow);
       }),
 
-    update: (runId, change) =>
-      guarded(() =>
-        sql.begin(async (tx) => {
-          await tx`select pg_advisory_xact_lock(hashtext(${`crm_sync.run:${runId}`}))`;
-          const before = await readOne(tx, runId, true);
-          const after = change(before);
-          const changed = after !== undefined && (before === undefined || !sameRun(before, after));
-          if (changed) {
-            await writeRun(tx, after);
-            if (after.servedBy === null) {
-              await tx`select pg_advisory_xact_lock_shared(hashtext(${SINGLE_FLIGHT_LOCK}))`;
-              await mirrorOntoJoined(tx, after.id);
-            }
-          }
-          return { before, after: changed ? after : before, changed };
-        }),
-      ),
+    update,
 
-    request: (request, options) =>
-      guarded(() =>
+    request: async (request, options) => {
+      const traceId = options.traceId === undefined ? {} : { traceId: options.traceId };
+      // A redelivery (Pub/Sub's duplicates) is decided without the exclusive lock: its record
+      // exists, and records are never removed, so nothing is left to decide but a missing trigger.
+      const seen = await guarded(() => readOne(sql, request.runId, false));
+      if (seen !== undefined) {
+        const decision = decideRequest({ request, existing: seen, active: undefined, joinable: options.joinActive, ...traceId });
+        const known = decision.kind === "known" ? decision.record : seen;
+        const record = sameRun(seen, known) ? seen : ((await update(request.runId, (current) => current && applyEvent(current, request, options.traceId))).after ?? known);
+        const serving = record.servedBy === null ? record : ((await guarded(() => readOne(sql, record.servedBy as string, false))) ?? record);
+        return { decision: "known", record, serving };
+      }
+      return await guarded(() =>
         sql.begin(async (tx): Promise<RequestResult> => {
           // One lock for every request, from every way in: the check and the insert are atomic
           // across processes and instances, which an in-memory flag could never be.
@@ -119,13 +133,7 @@ export function createRunStore(db: Database): RunStore {
              order by requested_at desc limit 1`,
           );
           const active = activeRows[0] === undefined ? undefined : runFromRow(activeRows[0]);
-          const decision = decideRequest({
-            request,
-            existing,
-            active,
-            joinable: options.joinActive,
-            ...(options.traceId === undefined ? {} : { traceId: options.traceId }),
-          });
+          const decision = decideRequest({ request, existing, active, joinable: options.joinActive, ...traceId });
           switch (decision.kind) {
             case "busy":
               return { decision: "busy", serving: decision.active };
@@ -146,7 +154,8 @@ export function createRunStore(db: Database): RunStore {
             }
           }
         }),
-      ),
+      );
+    },
 
     markDispatched: (runId, at) =>
       guarded(async () => {
