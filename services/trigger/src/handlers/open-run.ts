@@ -75,13 +75,14 @@ export async function openRun<T extends EventType>(
 }
 
 /**
- * Publishes an opened run's first work message and notes it, so a redelivered request does not
- * publish it again. A stop between the two publishes it once more on redelivery; the scraper
- * and the loader are idempotent per run.
+ * Publishes an opened run's first work message, once however many copies of its request arrive
+ * together (RunStore.dispatchOnce). A failed publish throws: the caller fails the run or asks
+ * for redelivery.
  */
 export async function dispatchRun<T extends EventType>(deps: OpenRunDeps, request: EventOf<"sync-requested">, first: EventOf<T>): Promise<void> {
-  // The run's trace starts here: every service's spans for this run join it through the message attributes.
-  await withSpan("sync request", { "crm_sync.run_id": request.runId, "crm_sync.trigger": request.data.trigger }, () => deps.bus.publish(first), { kind: "producer" });
-  const dispatched = await deps.store.markDispatched(request.runId, deps.clock());
+  const publish = () =>
+    // The run's trace starts here: every service's spans for this run join it through the message attributes.
+    withSpan("sync request", { "crm_sync.run_id": request.runId, "crm_sync.trigger": request.data.trigger }, () => deps.bus.publish(first), { kind: "producer" });
+  const dispatched = await deps.store.dispatchOnce(request.runId, deps.clock(), publish);
   if (dispatched !== undefined) deps.changes.announce(dispatched);
 }

@@ -4,7 +4,7 @@ import type { Database } from "@crm-sync/db";
 import { toDbError } from "@crm-sync/db";
 import { sameRun, type Run } from "../domain/run.ts";
 import { applyEvent } from "../domain/ledger.ts";
-import { decideRequest, mirrorServing } from "../domain/single-flight.ts";
+import { decideRequest, mirrorServing, needsDispatch } from "../domain/single-flight.ts";
 import { RUN_COLUMNS, runFromRow } from "./run-row.ts";
 import { MIRROR_ASSIGNMENTS } from "./mirror-columns.ts";
 
@@ -39,8 +39,13 @@ export interface RunStore {
    * joins the active one (its row names the run in `served_by` and mirrors it until it finishes).
    */
   request(request: EventOf<"sync-requested">, options: RequestOptions): Promise<RequestResult>;
-  /** Notes that the run's first work message has been published; returns the run as stored. */
-  markDispatched(runId: string, at: Date): Promise<Run | undefined>;
+  /**
+   * Publishes an opened run's first work message once: under the run's row lock, only while it
+   * still needs it (see needsDispatch), and notes it in the same transaction. Concurrent copies of
+   * a request wait and find it done; a failed publish leaves it to do. Returns the run when this
+   * call handed it over.
+   */
+  dispatchOnce(runId: string, at: Date, publish: () => Promise<unknown>): Promise<Run | undefined>;
   /** Runs that are queued or running themselves (joined requests follow theirs). */
   activeRunIds(): Promise<string[]>;
   /** The export the last successful run loaded (undefined when no run has loaded one yet). */
@@ -157,14 +162,21 @@ export function createRunStore(db: Database): RunStore {
       );
     },
 
-    markDispatched: (runId, at) =>
-      guarded(async () => {
-        const rows = await sql.unsafe(
-          `update crm_sync.runs set dispatched_at = coalesce(dispatched_at, $2), updated_at = now() where id = $1 returning ${COLUMNS}`,
-          [runId, at],
-        );
-        return rows[0] === undefined ? undefined : runFromRow(rows[0]);
-      }),
+    dispatchOnce: (runId, at, publish) =>
+      guarded(() =>
+        sql.begin(async (tx) => {
+          // The row lock alone (no single-flight lock): other requests are decided meanwhile, and
+          // nothing here waits on them. Publishing inside the transaction means a stop between the
+          // publish and the commit hands the run over again on redelivery (the scraper is
+          // idempotent per run), never not at all.
+          const current = await readOne(tx, runId, true);
+          if (current === undefined || !needsDispatch(current)) return undefined;
+          await publish();
+          const dispatched = { ...current, dispatchedAt: at };
+          await writeRun(tx, dispatched);
+          return dispatched;
+        }),
+      ),
 
     activeRunIds: () =>
       guarded(async () => {
