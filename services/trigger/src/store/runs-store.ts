@@ -121,9 +121,8 @@ export function createRunStore(db: Database): RunStore {
       // exists, and records are never removed, so nothing is left to decide but a missing trigger.
       const seen = await guarded(() => readOne(sql, request.runId, false));
       if (seen !== undefined) {
-        const decision = decideRequest({ request, existing: seen, active: undefined, joinable: options.joinActive, ...traceId });
-        const known = decision.kind === "known" ? decision.record : seen;
-        const record = sameRun(seen, known) ? seen : ((await update(request.runId, (current) => current && applyEvent(current, request, options.traceId))).after ?? known);
+        const filledIn = (current: Run) => applyEvent(current, request, options.traceId);
+        const record = sameRun(seen, filledIn(seen)) ? seen : ((await update(request.runId, (current) => current && filledIn(current))).after ?? seen);
         const serving = record.servedBy === null ? record : ((await guarded(() => readOne(sql, record.servedBy as string, false))) ?? record);
         return { decision: "known", record, serving };
       }
