@@ -39,6 +39,10 @@ ensure_topic() { # name
   quiet gcloud pubsub topics describe "$1" || gcloud pubsub topics create "$1"
 }
 
+retire_subscription() { # name
+  if quiet gcloud pubsub subscriptions describe "$1"; then gcloud pubsub subscriptions delete "$1" --quiet; fi
+}
+
 ensure_subscription() { # name, topic, settings...
   local name=$1 topic=$2
   shift 2
@@ -203,6 +207,7 @@ bind gcloud storage buckets add-iam-policy-binding "gs://${EXPORTS_BUCKET}" \
 
 log "Pub/Sub topics"
 ensure_topic sync-requested
+ensure_topic scrape-requested
 ensure_topic sync-progress
 ensure_topic csv-ready
 ensure_topic sync-completed
@@ -229,7 +234,7 @@ bind gcloud pubsub topics add-iam-policy-binding sync-completed \
 bind gcloud pubsub topics add-iam-policy-binding sync-failed \
   --member="serviceAccount:${LOADER_SA}" \
   --role=roles/pubsub.publisher
-bind gcloud pubsub topics add-iam-policy-binding sync-requested \
+bind gcloud pubsub topics add-iam-policy-binding scrape-requested \
   --member="serviceAccount:${TRIGGER_SA}" \
   --role=roles/pubsub.publisher
 bind gcloud pubsub topics add-iam-policy-binding csv-ready \
@@ -396,8 +401,8 @@ bind gcloud run services add-iam-policy-binding crm-sync-notifier \
   --role=roles/run.invoker
 
 log "Pub/Sub push subscriptions"
-ensure_subscription scraper.sync-requested sync-requested \
-  --push-endpoint="${SCRAPER_URL}/pubsub/sync-requested" \
+ensure_subscription scraper.scrape-requested scrape-requested \
+  --push-endpoint="${SCRAPER_URL}/pubsub/scrape-requested" \
   --push-auth-service-account="${PUSH_SA}" \
   --push-auth-token-audience="${SCRAPER_URL}" \
   --ack-deadline=600 \
@@ -484,8 +489,10 @@ ensure_subscription notifier.sync-dead-letter sync-dead-letter \
   --ack-deadline=60 \
   --min-retry-delay=10s \
   --max-retry-delay=600s
+# Subscriptions of earlier versions that would now bypass the trigger's single-flight.
+retire_subscription scraper.sync-requested
 # Pub/Sub acknowledges a dead-lettered message on its source subscription, as itself.
-bind gcloud pubsub subscriptions add-iam-policy-binding scraper.sync-requested \
+bind gcloud pubsub subscriptions add-iam-policy-binding scraper.scrape-requested \
   --member="${PUBSUB_AGENT}" \
   --role=roles/pubsub.subscriber
 bind gcloud pubsub subscriptions add-iam-policy-binding loader.csv-ready \

@@ -115,7 +115,8 @@ const CLOUD_SERVICES_BY_NAME: Readonly<Record<ServiceName, Omit<CloudService, "s
   trigger: {
     ...nodeImage("trigger"),
     public: true,
-    publishes: [TOPICS.syncRequested, TOPICS.csvReady],
+    // scrape-requested hands a run its ledger opened to the scraper; csv-ready starts a replay.
+    publishes: [TOPICS.scrapeRequested, TOPICS.csvReady],
     // Operator tokens (the Vercel app, staff) and approver tokens (who may approve a held mass
     // delete or replay an older export) are separate secrets, so they can be granted and rotated apart.
     secrets: ["DATABASE_URL", "API_TOKENS", "API_APPROVER_TOKENS"],

@@ -23,6 +23,13 @@ export const ACK_DEADLINE_SECONDS: Readonly<Record<ServiceName, number>> = {
   notifier: 60,
 };
 
+/**
+ * Subscriptions an earlier version created that must go: `scraper.sync-requested` let any
+ * publish start a scrape beside the active run. The scraper now takes only the runs the
+ * trigger's ledger opened (`scraper.scrape-requested`); the trigger decides every request.
+ */
+export const RETIRED_SUBSCRIPTIONS: readonly string[] = ["scraper.sync-requested"];
+
 export interface PushTopologyOptions {
   /** Base URL of every service (no trailing slash needed). */
   serviceUrls: Readonly<Record<ServiceName, string>>;

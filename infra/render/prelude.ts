@@ -28,6 +28,10 @@ ensure_topic() { # name
   quiet gcloud pubsub topics describe "$1" || gcloud pubsub topics create "$1"
 }
 
+retire_subscription() { # name
+  if quiet gcloud pubsub subscriptions describe "$1"; then gcloud pubsub subscriptions delete "$1" --quiet; fi
+}
+
 ensure_subscription() { # name, topic, settings...
   local name=$1 topic=$2
   shift 2

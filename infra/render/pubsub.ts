@@ -2,7 +2,7 @@ import type { PubSub } from "@google-cloud/pubsub";
 import { createPubSubClient, subscriptionOptions, type SubscriptionSpec } from "@crm-sync/bus";
 import { ALL_TOPICS, DEAD_LETTER_TOPIC } from "@crm-sync/contracts";
 import { CLOUD_SERVICES, serviceAccountVar, shellVar, urlVar } from "../model/cloud-services.ts";
-import { pushSubscriptionSpecs } from "../model/topology.ts";
+import { pushSubscriptionSpecs, RETIRED_SUBSCRIPTIONS } from "../model/topology.ts";
 import { command, doubleQuoted } from "./shell.ts";
 
 type ServiceRecord = Record<(typeof CLOUD_SERVICES)[number]["service"], string>;
@@ -73,6 +73,8 @@ export function renderSubscriptions(): string {
     out.push(command(`ensure_subscription ${spec.name} ${spec.topic}`, flags));
     if (flags.some((f) => f.startsWith("--dead-letter-topic="))) deadLettering.push(spec.name);
   }
+  out.push("# Subscriptions of earlier versions that would now bypass the trigger's single-flight.");
+  for (const name of RETIRED_SUBSCRIPTIONS) out.push(`retire_subscription ${name}`);
   out.push("# Pub/Sub acknowledges a dead-lettered message on its source subscription, as itself.");
   for (const name of deadLettering) {
     out.push(command(`bind gcloud pubsub subscriptions add-iam-policy-binding ${name}`, ['--member="${PUBSUB_AGENT}"', "--role=roles/pubsub.subscriber"]));

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEAD_LETTER_SUBSCRIPTION, pushPath, serviceSubscriptionSpecs, type ServiceName } from "@crm-sync/bus";
@@ -267,6 +267,30 @@ describe("infra/deploy.sh", () => {
           .map((c) => c.args[3]);
         for (const topic of publishedInSource(service)) expect(granted, `${service} publishes ${topic}`).toContain(topic);
       }
+    });
+
+    it("sends sync requests to the trigger alone, and hands runs to the scraper only through scrape-requested", () => {
+      const created = callsOf(first.calls, "pubsub", "subscriptions", "create");
+      expect(created.filter((c) => flagValue(c, "topic") === "sync-requested").map((c) => c.args[3])).toEqual(["trigger.sync-requested"]);
+      expect(created.filter((c) => c.args[3]?.startsWith("scraper.")).map((c) => [c.args[3], flagValue(c, "topic")])).toEqual([["scraper.scrape-requested", "scrape-requested"]]);
+      const publishers = (topic: string) =>
+        callsOf(first.calls, "pubsub", "topics", "add-iam-policy-binding", topic)
+          .filter((c) => flagValue(c, "role") === "roles/pubsub.publisher")
+          .map((c) => flagValue(c, "member"));
+      expect(publishers("scrape-requested")).toEqual([`serviceAccount:${serviceAccount("crm-sync-trigger")}`]);
+      // The trigger records API requests itself; only Cloud Scheduler (and apps granted by hand) publish requests.
+      expect(publishers("sync-requested")).not.toContain(`serviceAccount:${serviceAccount("crm-sync-trigger")}`);
+    });
+
+    it("deletes the scraper.sync-requested subscription of an earlier version, only where it exists", async () => {
+      const retired = (calls: GcloudCall[]) => callsOf(calls, "pubsub", "subscriptions", "delete").map((c) => c.args[3]);
+      expect(retired(first.calls)).toEqual([]);
+      expect(retired(second.calls)).toEqual([]);
+      // A project deployed by an earlier version still has the scraper's direct subscription.
+      writeFileSync(join(gcloud.dir, "state", "pubsub_subscriptions_scraper.sync-requested"), "");
+      const upgrade = await gcloud.runDeploy(SCRIPT, SETTINGS);
+      expect(upgrade.code, upgrade.output).toBe(0);
+      expect(retired(gcloud.calls())).toEqual(["scraper.sync-requested"]);
     });
 
     it("pushes every subscription to its service, signed for the audience and account that service checks", () => {

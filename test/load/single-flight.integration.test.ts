@@ -27,7 +27,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("100 people press Upd
   let bus: InMemoryBus;
   let trigger: Trigger;
   let server: RunningServer;
-  const requested: Array<EventOf<"sync-requested">> = [];
+  const requested: Array<EventOf<"scrape-requested">> = [];
   const handled: Handled[] = [];
 
   beforeAll(async () => {
@@ -36,8 +36,8 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("100 people press Upd
     db = await openDatabase(database.url);
     await migrate(db);
     bus = new InMemoryBus({ logger, backoff: { minMs: 5, maxMs: 20 } });
-    // Stands in for the scraper's subscription: every sync-requested the bus carries.
-    await bus.subscribe("sync-requested", "scraper.sync-requested", async ({ event }) => {
+    // Stands in for the scraper's subscription: every run the ledger handed over.
+    await bus.subscribe("scrape-requested", "scraper.scrape-requested", async ({ event }) => {
       requested.push(event);
       return "ack";
     });
@@ -58,23 +58,23 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("100 people press Upd
     await database?.drop();
   });
 
-  it("creates exactly one run, coalesces the other 99 onto it, and publishes one sync-requested", async ({ annotate }) => {
+  it("creates exactly one run, joins the other 99 presses to it (each with its own record), and publishes one scrape-requested", async ({ annotate }) => {
     const press = async () => {
       const response = await fetch(`${server.url}/v1/syncs`, {
         method: "POST",
         headers: { authorization: `Bearer ${API_TOKEN}`, "content-type": "application/json" },
         body: JSON.stringify({ trigger: "manual" }),
       });
-      return { status: response.status, body: (await response.json()) as { run: { runId: string; status: string }; coalesced: boolean } };
+      return { status: response.status, body: (await response.json()) as { run: { runId: string; status: string }; coalesced: boolean; requestId: string } };
     };
     // All at once, not pooled: the point is that they race.
     const answers = await Promise.all(Array.from({ length: PRESSES }, press));
     await bus.drain();
-    const [created] = await db.sql<Array<{ n: number }>>`select count(*)::integer as n from crm_sync.runs`;
+    const [created] = await db.sql<Array<{ n: number }>>`select count(*)::integer as n from crm_sync.runs where served_by is null`;
     const overlap = overlapOf(handled);
     await annotate(
       `${PRESSES} presses → ${answers.filter((a) => a.status === 202).length} answered 202; ${created?.n} run created, ` +
-        `${answers.filter((a) => a.body.coalesced).length} coalesced; ${requested.length} sync-requested published; ` +
+        `${answers.filter((a) => a.body.coalesced).length} joined it; ${requested.length} scrape-requested published; ` +
         `at the server ${overlap.peak} presses in flight at once at the peak, ${overlap.beforeFirstAnswer} arrived before the first answer left ` +
         `(arrivals spread over ${overlap.arrivalSpreadMs.toFixed(1)} ms, answers over ${overlap.answerSpreadMs.toFixed(1)} ms)`,
     );
@@ -88,8 +88,12 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("100 people press Upd
     expect(runIds.size).toBe(1);
     const [runId] = [...runIds];
 
-    const rows = await db.sql<Array<{ id: string; status: string }>>`select id, status from crm_sync.runs`;
-    expect(rows).toEqual([{ id: runId, status: "queued" }]);
+    const rows = await db.sql<Array<{ id: string; status: string; served_by: string | null }>>`select id, status, served_by from crm_sync.runs`;
+    expect(rows.filter((row) => row.served_by === null)).toEqual([{ id: runId, status: "queued", served_by: null }]);
+    // Every press has its own record: the 99 that joined name the one run and show its state.
+    const joined = rows.filter((row) => row.served_by !== null);
+    expect(tally(joined.map((row) => `${row.served_by}:${row.status}`))).toEqual({ [`${runId}:queued`]: PRESSES - 1 });
+    expect(new Set(answers.map((a) => a.body.requestId))).toEqual(new Set(rows.map((row) => row.id)));
     expect(requested.map((event) => event.runId)).toEqual([runId]);
   });
 });

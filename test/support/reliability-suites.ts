@@ -41,7 +41,14 @@ export const RELIABILITY_SUITES: readonly ReliabilitySuite[] = [
   {
     file: "test/load/single-flight.integration.test.ts",
     title: "Single flight under 100 simultaneous presses",
-    proves: "Many people pressing Update Customer Data at once (checked: in flight together at the server) start one run; the rest are coalesced onto it.",
+    proves:
+      "Many people pressing Update Customer Data at once (checked: in flight together at the server) start one run and one scrape; the rest join it, each with its own record naming that run.",
+  },
+  {
+    file: "tools/stack/test/single-flight.integration.test.ts",
+    title: "Single flight across every way in",
+    proves:
+      "A Cloud Scheduler publish, a dashboard press in Chromium and an outside app's publish to sync-requested at the same moment, on the multi-process stack, are served by one run: one portal login, one export in the bucket, one load, one sync-completed; each request's record names that run and finishes with it.",
   },
   {
     file: "test/load/duplicate-deliveries.integration.test.ts",

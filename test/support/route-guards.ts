@@ -43,7 +43,7 @@ export const ROUTE_GUARDS: Record<ServiceName, Record<string, Guard>> = {
   },
   scraper: {
     "GET /healthz": "public",
-    "POST /pubsub/sync-requested": "push",
+    "POST /pubsub/scrape-requested": "push",
   },
   loader: {
     "GET /healthz": "public",

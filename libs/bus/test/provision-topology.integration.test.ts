@@ -33,7 +33,7 @@ describe.skipIf(gate("Pub/Sub emulator", pubsubEmulatorMissing()))("provisionTop
     expect(loader.deadLetterPolicy).toMatchObject({ deadLetterTopic: `projects/${emulator.projectId}/topics/${DEAD_LETTER_TOPIC}`, maxDeliveryAttempts: 5 });
     expect(Number(loader.retryPolicy?.minimumBackoff?.seconds)).toBe(5);
 
-    const [scraper] = await client.subscription("scraper.sync-requested").getMetadata();
+    const [scraper] = await client.subscription("scraper.scrape-requested").getMetadata();
     expect(scraper.pushConfig?.pushEndpoint ?? "").toBe("");
 
     const [deadLetters] = await client.subscription(DEAD_LETTER_SUBSCRIPTION).getMetadata();

@@ -6,6 +6,7 @@ const object = { bucket: "crm-exports", name: "exports/customers/2026/11/26/run-
 
 const VALID: Record<Topic, unknown> = {
   "sync-requested": { ...base, type: "sync-requested", data: { trigger: "manual", requestedBy: "office" } },
+  "scrape-requested": { ...base, type: "scrape-requested", data: { trigger: "schedule" } },
   "sync-progress": { ...base, type: "sync-progress", data: { stage: "scraping", message: "Logging in to the portal" } },
   "csv-ready": { ...base, type: "csv-ready", data: { object, rows: 30, portalTotal: 30 } },
   "sync-completed": {

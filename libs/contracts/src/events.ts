@@ -5,6 +5,7 @@ import { Stage } from "./stages.ts";
 
 export const TOPICS = {
   syncRequested: "sync-requested",
+  scrapeRequested: "scrape-requested",
   syncProgress: "sync-progress",
   csvReady: "csv-ready",
   syncCompleted: "sync-completed",
@@ -21,6 +22,15 @@ export const SyncRequestedData = z.strictObject({
   requestedBy: z.string().min(1).max(200).optional(),
   /** Set by an operator who approved a held mass delete for this run (re-load only). */
   allowMassDelete: z.boolean().optional(),
+});
+
+/**
+ * The trigger's ledger opened a run and hands it to the scraper: the scraper's only input. Anyone
+ * may publish `sync-requested`; only an opened run becomes a scrape, so requests that arrive while
+ * a run is active join it instead of starting a second one. `occurredAt` is the run's request time.
+ */
+export const ScrapeRequestedData = z.strictObject({
+  trigger: TriggerKind,
 });
 
 export const SyncProgressData = z.strictObject({
@@ -101,18 +111,20 @@ function envelope<T extends string, D extends z.ZodType>(type: T, data: D) {
 }
 
 export const SyncRequested = envelope(TOPICS.syncRequested, SyncRequestedData);
+export const ScrapeRequested = envelope(TOPICS.scrapeRequested, ScrapeRequestedData);
 export const SyncProgress = envelope(TOPICS.syncProgress, SyncProgressData);
 export const CsvReady = envelope(TOPICS.csvReady, CsvReadyData);
 export const SyncCompleted = envelope(TOPICS.syncCompleted, SyncCompletedData);
 export const SyncFailed = envelope(TOPICS.syncFailed, SyncFailedData);
 
 export type SyncRequested = z.infer<typeof SyncRequested>;
+export type ScrapeRequested = z.infer<typeof ScrapeRequested>;
 export type SyncProgress = z.infer<typeof SyncProgress>;
 export type CsvReady = z.infer<typeof CsvReady>;
 export type SyncCompleted = z.infer<typeof SyncCompleted>;
 export type SyncFailed = z.infer<typeof SyncFailed>;
 
-export const SyncEvent = z.discriminatedUnion("type", [SyncRequested, SyncProgress, CsvReady, SyncCompleted, SyncFailed]);
+export const SyncEvent = z.discriminatedUnion("type", [SyncRequested, ScrapeRequested, SyncProgress, CsvReady, SyncCompleted, SyncFailed]);
 export type SyncEvent = z.infer<typeof SyncEvent>;
 export type EventType = SyncEvent["type"];
 export type EventOf<T extends EventType> = Extract<SyncEvent, { type: T }>;
@@ -120,6 +132,7 @@ export type DataOf<T extends EventType> = EventOf<T>["data"];
 
 export const EVENT_SCHEMAS = {
   "sync-requested": SyncRequested,
+  "scrape-requested": ScrapeRequested,
   "sync-progress": SyncProgress,
   "csv-ready": CsvReady,
   "sync-completed": SyncCompleted,

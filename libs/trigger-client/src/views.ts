@@ -43,10 +43,13 @@ export const RunView = z.object({
   discardedAt: z.string().nullable().optional(),
   discardedBy: z.string().nullable().optional(),
   traceId: z.string().nullable(),
+  /** Set on a request that joined an active run: that run's id (the record mirrors it). */
+  servedBy: z.string().nullable().optional(),
 });
 export type RunView = z.infer<typeof RunView>;
 
-export const StartResponse = z.object({ run: RunView, coalesced: z.boolean() });
+/** `run` is the run doing the work; `requestId` the request's own record (the run's id when it opened it). */
+export const StartResponse = z.object({ run: RunView, coalesced: z.boolean(), requestId: z.string().optional() });
 export type StartResponse = z.infer<typeof StartResponse>;
 
 export const RunList = z.object({ runs: z.array(RunView) });

@@ -1,5 +1,5 @@
 /**
- * Benchmark: sync-requested published → csv-ready received, with real Chromium against the
+ * Benchmark: scrape-requested published → csv-ready received, with real Chromium against the
  * fake portal, the in-memory bus and a file blob store. Prints one JSON line per size.
  *
  *   node services/scraper/bench/request-to-csv-ready.ts [1000 100000 …]
@@ -52,7 +52,7 @@ export async function benchRequestToCsvReady(customers: number): Promise<BenchRe
     });
     await scraper.subscribe();
     const started = performance.now();
-    await bus.publish(makeEvent("sync-requested", `bench-${customers}`, { trigger: "manual" }));
+    await bus.publish(makeEvent("scrape-requested", `bench-${customers}`, { trigger: "manual" }));
     const { rows, bytes } = await ready;
     return { name: "scraper: sync-requested → csv-ready", customers, ms: Math.round(performance.now() - started), bytes, rows };
   } finally {

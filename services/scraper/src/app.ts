@@ -9,7 +9,7 @@ export interface AppDeps {
   logger: Logger;
   scraper: Scraper;
   /**
-   * Push mode: mounts `POST /pubsub/sync-requested`, guarded by the verifier of Pub/Sub's
+   * Push mode: mounts `POST /pubsub/scrape-requested`, guarded by the verifier of Pub/Sub's
    * OIDC token (`createOidcVerifier({ enabled: false })` only in local modes). A pull worker
    * leaves it out and serves health only.
    */
@@ -21,7 +21,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.use(healthRouter("scraper"));
   if (deps.push !== undefined) {
-    app.use(pushHandler({ topic: TOPICS.syncRequested, handler: deps.scraper.handleSyncRequested, logger: deps.logger, verifier: deps.push.verifier }));
+    app.use(pushHandler({ topic: TOPICS.scrapeRequested, handler: deps.scraper.handleScrapeRequested, logger: deps.logger, verifier: deps.push.verifier }));
   }
   return app;
 }

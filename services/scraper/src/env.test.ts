@@ -7,7 +7,7 @@ const base = {
   QASHIER_USERNAME: "front-desk@example.test",
   QASHIER_PASSWORD: "s3cret-ไทย",
   BLOB_URL: "gs://crm-sync-exports",
-  PUBSUB_PUSH_AUDIENCE: "https://scraper.example.test/pubsub/sync-requested",
+  PUBSUB_PUSH_AUDIENCE: "https://scraper.example.test/pubsub/scrape-requested",
   PUBSUB_PUSH_SERVICE_ACCOUNT: "pubsub-push@crm-sync.iam.gserviceaccount.com",
 };
 

@@ -2,7 +2,7 @@ import { subscriptionName, TOPICS } from "@crm-sync/contracts";
 import type { BlobStore } from "@crm-sync/blob";
 import type { EventBus, EventHandler, Subscription } from "@crm-sync/bus";
 import type { Logger } from "@crm-sync/logging";
-import { syncRequestedHandler } from "./handlers/sync-requested.ts";
+import { scrapeRequestedHandler } from "./handlers/scrape-requested.ts";
 import type { CustomerExportSource } from "./portal/portal-export.ts";
 
 export interface ScraperDeps {
@@ -16,25 +16,25 @@ export interface ScraperDeps {
 }
 
 export interface Scraper {
-  /** The `sync-requested` handler, for a push endpoint or a subscription. */
-  handleSyncRequested: EventHandler<"sync-requested">;
-  /** Pulls `sync-requested` from the bus (pull-worker and embedded modes). */
+  /** The `scrape-requested` handler, for a push endpoint or a subscription. */
+  handleScrapeRequested: EventHandler<"scrape-requested">;
+  /** Pulls `scrape-requested` from the bus (pull-worker and embedded modes). */
   subscribe(): Promise<Subscription>;
   /** Stops pulling and closes the browser. */
   close(): Promise<void>;
 }
 
-export const SCRAPER_SUBSCRIPTION = subscriptionName("scraper", TOPICS.syncRequested);
+export const SCRAPER_SUBSCRIPTION = subscriptionName("scraper", TOPICS.scrapeRequested);
 
 /** The scraper without a server around it: `npm start` wires it to the in-memory bus. */
 export function createScraper(deps: ScraperDeps): Scraper {
   const maxDeliveryAttempts = deps.maxDeliveryAttempts ?? 5;
-  const handleSyncRequested = syncRequestedHandler({ ...deps, maxDeliveryAttempts });
+  const handleScrapeRequested = scrapeRequestedHandler({ ...deps, maxDeliveryAttempts });
   const subscriptions: Subscription[] = [];
   return {
-    handleSyncRequested,
+    handleScrapeRequested,
     async subscribe() {
-      const subscription = await deps.bus.subscribe(TOPICS.syncRequested, SCRAPER_SUBSCRIPTION, handleSyncRequested, { maxDeliveryAttempts });
+      const subscription = await deps.bus.subscribe(TOPICS.scrapeRequested, SCRAPER_SUBSCRIPTION, handleScrapeRequested, { maxDeliveryAttempts });
       subscriptions.push(subscription);
       return subscription;
     },

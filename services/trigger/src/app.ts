@@ -14,6 +14,7 @@ import type { ApiToken } from "./auth/roles.ts";
 import { createRunStore, type RunStore } from "./store/runs-store.ts";
 import { RunChanges } from "./live/run-changes.ts";
 import { projectEvent } from "./handlers/project-event.ts";
+import { requestSync } from "./handlers/request-sync.ts";
 import { sweepStageTimeouts } from "./handlers/sweep-stage-timeouts.ts";
 import { sweepRoute } from "./handlers/sweep-route.ts";
 import { startSync } from "./handlers/start-sync.ts";
@@ -36,8 +37,8 @@ import { createCustomersStore } from "./store/customers-store.ts";
 
 export type { ApiToken, Role, ServiceAccountGrant } from "./auth/roles.ts";
 
-/** The five topics the ledger projects. */
-export const LEDGER_TOPICS = [TOPICS.syncRequested, TOPICS.syncProgress, TOPICS.csvReady, TOPICS.syncCompleted, TOPICS.syncFailed] as const;
+/** The topics the ledger projects; it also decides every `sync-requested` (open a run or join the active one). */
+export const LEDGER_TOPICS = [TOPICS.syncProgress, TOPICS.csvReady, TOPICS.syncCompleted, TOPICS.syncFailed] as const;
 
 export interface TriggerDeps {
   db: Database;
@@ -67,7 +68,7 @@ export interface Trigger {
   app: Express;
   store: RunStore;
   changes: RunChanges;
-  /** Pull mode (embedded, in-memory bus, local): subscribe the ledger to its five topics. */
+  /** Pull mode (embedded, in-memory bus, local): subscribe the ledger to sync-requested and the topics it projects. */
   subscribe(): Promise<void>;
   /** Applies stage timeouts once; returns how many runs it failed. */
   sweep(): Promise<number>;
@@ -85,6 +86,7 @@ export function createTrigger(deps: TriggerDeps): Trigger {
   const changes = new RunChanges();
   const logger = deps.logger;
   const projection = { store, changes, logger };
+  const write = { store, bus: deps.bus, changes, logger, clock };
   const subscriptions: Subscription[] = [];
   let sweeper: NodeJS.Timeout | undefined;
 
@@ -98,6 +100,7 @@ export function createTrigger(deps: TriggerDeps): Trigger {
 
   if (deps.push !== undefined) {
     const verifier = deps.push.verifier;
+    app.use(pushHandler({ topic: TOPICS.syncRequested, handler: requestSync(write), logger, verifier }));
     for (const topic of LEDGER_TOPICS) app.use(pushHandler({ topic, handler: projectEvent(projection), logger, verifier }));
   }
 
@@ -114,7 +117,6 @@ export function createTrigger(deps: TriggerDeps): Trigger {
     ),
   );
   api.use(express.json({ limit: "4kb" }));
-  const write = { store, bus: deps.bus, changes, logger, clock };
   // Every route names the least role it needs (see auth/roles.ts); replay also checks the export's age.
   const viewer = requireRole("viewer", "Reading status", logger);
   const operator = requireRole("operator", "Starting a sync", logger);
@@ -155,6 +157,8 @@ export function createTrigger(deps: TriggerDeps): Trigger {
     store,
     changes,
     async subscribe() {
+      const requests = TOPICS.syncRequested;
+      subscriptions.push(await deps.bus.subscribe(requests, subscriptionName(SERVICE_NAME, requests), requestSync(write)));
       for (const topic of LEDGER_TOPICS) {
         subscriptions.push(await deps.bus.subscribe(topic, subscriptionName(SERVICE_NAME, topic), projectEvent(projection)));
       }

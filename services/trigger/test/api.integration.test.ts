@@ -23,7 +23,7 @@ describe("trigger API", () => {
 
   beforeAll(async () => {
     t = await startTrigger({ auth: { apiTokens: TEST_TOKENS, oidc: { audience: AUDIENCE, serviceAccounts: [{ email: VERCEL_SA, role: "operator" }], getCerts: async () => issuer.certs } } });
-    await t.bus.subscribe("sync-requested", "test-scraper.sync-requested", async ({ event }) => {
+    await t.bus.subscribe("scrape-requested", "test-scraper.scrape-requested", async ({ event }) => {
       published.push(event.runId);
       return "ack";
     });
@@ -80,7 +80,7 @@ describe("trigger API", () => {
     expect((await call("GET", "/v1/freshness", `Bearer ${idToken}`)).status).toBe(200);
   });
 
-  it("starts a run, publishes sync-requested for it, and coalesces presses while it is active", async () => {
+  it("starts a run, hands it to the scraper (scrape-requested), and joins presses to it while it is active", async () => {
     const first = StartResponse.parse(await (await t.api("/v1/syncs", { method: "POST", body: "{}" })).json());
     expect(first).toMatchObject({ coalesced: false, run: { status: "queued", phase: "queued", trigger: "manual", requestedBy: "test-approver" } });
     await t.drain();
@@ -88,7 +88,13 @@ describe("trigger API", () => {
 
     const second = await t.api("/v1/syncs", { method: "POST", body: "{}" });
     expect(second.status).toBe(202);
-    expect(StartResponse.parse(await second.json())).toMatchObject({ coalesced: true, run: { runId: first.run.runId } });
+    const joined = StartResponse.parse(await second.json());
+    expect(joined).toMatchObject({ coalesced: true, run: { runId: first.run.runId } });
+    // The joining press has a record of its own, naming the run that serves it.
+    expect(joined.requestId).not.toBe(first.run.runId);
+    expect(RunView.parse(await (await t.api(`/v1/syncs/${joined.requestId}`)).json())).toMatchObject({ servedBy: first.run.runId, status: "queued" });
+    await t.drain();
+    expect(published.filter((runId) => runId === first.run.runId || runId === joined.requestId)).toEqual([first.run.runId]);
 
     const got = RunView.parse(await (await t.api(`/v1/syncs/${first.run.runId}`)).json());
     expect(got).toMatchObject({ runId: first.run.runId, status: "queued" });

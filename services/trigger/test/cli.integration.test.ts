@@ -38,7 +38,7 @@ describe("crm-sync trigger / status against a running trigger", () => {
   beforeAll(async () => {
     t = await startTrigger();
     env = { CRM_SYNC_API_URL: t.url, CRM_SYNC_API_TOKEN: API_TOKEN };
-    await t.bus.subscribe("sync-requested", "test-scraper.sync-requested", async ({ event }) => {
+    await t.bus.subscribe("scrape-requested", "test-scraper.scrape-requested", async ({ event }) => {
       requested.push(event.runId);
       return "ack";
     });
@@ -62,7 +62,7 @@ describe("crm-sync trigger / status against a running trigger", () => {
   it("trigger --wait --json waits for the outcome and exits non-zero with the code when the run fails", async () => {
     const before = requested.length;
     const waiting = crmSync(["trigger", "--wait", "--json", "--interval", "100"], env);
-    const runId = await waitFor(() => requested[before], { what: "the CLI's sync-requested" });
+    const runId = await waitFor(() => requested[before], { what: "the CLI's scrape-requested" });
     await t.bus.publish(
       makeEvent("sync-failed", runId, {
         stage: "scraping",

@@ -37,7 +37,7 @@ describe.skipIf(gate("Chromium", chromiumMissing()))("dashboard in real Chromium
   beforeAll(async () => {
     t = await startTrigger();
     // Stands in for the scraper: hears which run the button started.
-    await t.bus.subscribe("sync-requested", "test-scraper.sync-requested", async ({ event }) => {
+    await t.bus.subscribe("scrape-requested", "test-scraper.scrape-requested", async ({ event }) => {
       requested.push(event.runId);
       return "ack";
     });
@@ -50,7 +50,7 @@ describe.skipIf(gate("Chromium", chromiumMissing()))("dashboard in real Chromium
     await t?.close();
   });
 
-  const nextRunId = (before: number) => waitFor(() => requested[before], { what: "the button's sync-requested" });
+  const nextRunId = (before: number) => waitFor(() => requested[before], { what: "the button's scrape-requested" });
 
   it("signs in from a #token= link, removes the token from the address bar and never sends it in a URL", async () => {
     await page.goto(`${t.url}/#token=${API_TOKEN}`);

@@ -45,8 +45,9 @@ describe("run ledger projection (PGlite + in-memory bus)", () => {
       ["run-twice", (events: SyncEvent[]) => [...events, ...events]],
     ] as const) {
       for (const event of order(lifecycle(runId))) await t.bus.publish(event);
+      // One run at a time: a run requested while another is active would join it (single-flight).
+      await t.drain();
     }
-    await t.drain();
     const runs = await Promise.all(["run-in-order", "run-reversed", "run-twice"].map((id) => view(t, id)));
     for (const run of runs) {
       expect(run).toMatchObject({ status: "succeeded", phase: "done", trigger: "manual", requestedBy: "office", counts, error: null });
@@ -153,6 +154,9 @@ describe("run ledger projection (PGlite + in-memory bus)", () => {
     await waitFor(() => t.trigger.changes.listenerCount(runId) === 1, { what: "the stream to listen" });
     controller.abort();
     await waitFor(() => t.trigger.changes.listenerCount(runId) === 0, { what: "the listener to be removed" });
+    // Finished, so the next test's request opens a run of its own instead of joining this one.
+    await t.bus.publish(makeEvent("sync-completed", runId, { counts, durationMs: 5 }, at(1)));
+    await t.drain();
   });
 
   it("ends the stream at once for a run that has already finished", async () => {

@@ -38,7 +38,7 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("the stage-timeout sw
   });
 
   it("fails a run stuck past its deadline once, however many sweeps overlap, and refuses other callers", async () => {
-    // Nobody consumes sync-requested here: the run stays queued, as when the scraper never answers.
+    // Nobody consumes scrape-requested here: the run stays queued, as when the scraper never answers.
     const started = StartResponse.parse(await (await t.api("/v1/syncs", { method: "POST", body: JSON.stringify({ requestedBy: "sweep-test" }) })).json());
     const runId = started.run.runId;
     await t.drain();

@@ -60,6 +60,8 @@ export interface RunningStack {
   info: StackInfo;
   /** The fake portal's admin endpoint changes its password or customers while the stack runs. */
   portalAdmin(patch: Record<string, unknown>): Promise<void>;
+  /** Successful logins to the fake portal so far: one per scrape that reached the portal. */
+  portalLogins(): number;
   mail(): Promise<string[]>;
   /** Signals a service process (SIGKILL by default) and resolves once it has exited. */
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
@@ -207,6 +209,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         const response = await fetch(`${portal.url}/__admin/config`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });
         if (!response.ok) throw new Error(`portal admin answered ${response.status}`);
       },
+      portalLogins: () => portal.state.logins,
       mail: () => smtp.messages(),
       kill: async (name, signal = "SIGKILL") => {
         await running.get(name)?.kill(signal);

@@ -110,7 +110,7 @@ describe.skipIf(skip)("the multi-process stack on the Pub/Sub emulator (push), P
     expect(names).toEqual(
       expect.arrayContaining([
         "trigger: sync request",
-        "scraper: sync-requested process",
+        "scraper: scrape-requested process",
         "scraper: scraper scraping",
         "scraper: scraper uploading",
         "loader: csv-ready process",

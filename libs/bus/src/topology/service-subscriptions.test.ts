@@ -5,7 +5,7 @@ describe("serviceSubscriptionSpecs", () => {
   it("lists one pull subscription per service and topic, named <service>.<topic>", () => {
     const names = serviceSubscriptionSpecs().map((s) => `${s.name}<-${s.topic}:${s.pushEndpoint ?? "pull"}`);
     expect(names).toEqual([
-      "scraper.sync-requested<-sync-requested:pull",
+      "scraper.scrape-requested<-scrape-requested:pull",
       "loader.csv-ready<-csv-ready:pull",
       "trigger.sync-requested<-sync-requested:pull",
       "trigger.sync-progress<-sync-progress:pull",
@@ -36,6 +36,6 @@ describe("serviceSubscriptionSpecs", () => {
       minBackoffSeconds: 15,
       maxBackoffSeconds: 300,
     });
-    expect(specs.find((s) => s.name === "scraper.sync-requested")?.pushEndpoint).toBeUndefined();
+    expect(specs.find((s) => s.name === "scraper.scrape-requested")?.pushEndpoint).toBeUndefined();
   });
 });

@@ -5,7 +5,8 @@ export type BusTopic = Topic | typeof DEAD_LETTER_TOPIC;
 
 /** Which service consumes which topic: infra scripts and docker-compose are generated from this. */
 export const SERVICE_SUBSCRIPTIONS: Readonly<Record<ServiceName, readonly BusTopic[]>> = {
-  scraper: ["sync-requested"],
+  // Only runs the trigger's ledger opened: sync requests go to the trigger, which decides (single-flight).
+  scraper: ["scrape-requested"],
   loader: ["csv-ready"],
   trigger: ["sync-requested", "sync-progress", "csv-ready", "sync-completed", "sync-failed"],
   notifier: ["sync-failed", "sync-completed", DEAD_LETTER_TOPIC],

@@ -30,9 +30,9 @@ export interface Harness {
   scraper: Scraper;
   events: SyncEvent[];
   logs: string[];
-  /** Publishes a sync-requested for the run and waits until the bus has nothing left to do. */
-  request(runId: string, occurredAt?: Date): Promise<EventOf<"sync-requested">>;
-  redeliver(event: EventOf<"sync-requested">): Promise<void>;
+  /** Publishes a scrape-requested for the run and waits until the bus has nothing left to do. */
+  request(runId: string, occurredAt?: Date): Promise<EventOf<"scrape-requested">>;
+  redeliver(event: EventOf<"scrape-requested">): Promise<void>;
   ofType<T extends SyncEvent["type"]>(type: T): Array<EventOf<T>>;
   close(): Promise<void>;
 }
@@ -73,7 +73,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const scraper = createScraper({ bus, blobs, portal: qashier, logger, maxDeliveryAttempts: options.maxDeliveryAttempts ?? 1 });
   await scraper.subscribe();
 
-  const redeliver = async (event: EventOf<"sync-requested">) => {
+  const redeliver = async (event: EventOf<"scrape-requested">) => {
     await bus.publish(event);
     await bus.drain();
   };
@@ -85,7 +85,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     events,
     logs,
     async request(runId, occurredAt = new Date()) {
-      const event = makeEvent("sync-requested", runId, { trigger: "manual" }, occurredAt);
+      const event = makeEvent("scrape-requested", runId, { trigger: "manual" }, occurredAt);
       await redeliver(event);
       return event;
     },

@@ -1,7 +1,7 @@
 import type { Run } from "./run.ts";
 
-export type ApprovalResult = { ok: true; run: Run } | { ok: false; reason: "not-held" | "no-export" | "discarded" };
-export type DiscardResult = { ok: true; run: Run } | { ok: false; reason: "not-held" | "discarded" };
+export type ApprovalResult = { ok: true; run: Run } | { ok: false; reason: "not-held" | "no-export" | "discarded" | "joined" };
+export type DiscardResult = { ok: true; run: Run } | { ok: false; reason: "not-held" | "discarded" | "joined" };
 
 export const APPROVED_MESSAGE = "Mass delete approved; loading the export again";
 
@@ -13,6 +13,8 @@ const isHeld = (run: Run) => run.status === "failed" && run.error?.code === "MAS
  * only when the ledger knows which file it was.
  */
 export function approveHeldRun(run: Run, now: Date, by: string | null = null): ApprovalResult {
+  // A joined request mirrors the run that served it; only that run can be loaded again.
+  if (run.servedBy !== null) return { ok: false, reason: "joined" };
   if (!isHeld(run)) return { ok: false, reason: "not-held" };
   if (run.discardedAt !== null) return { ok: false, reason: "discarded" };
   if (run.sourceObject === null) return { ok: false, reason: "no-export" };
@@ -41,6 +43,7 @@ export function approveHeldRun(run: Run, now: Date, by: string | null = null): A
  * MASS_DELETE_HELD (the table was never touched, which stays true) and can no longer be approved.
  */
 export function discardHeldRun(run: Run, now: Date, by: string): DiscardResult {
+  if (run.servedBy !== null) return { ok: false, reason: "joined" };
   if (!isHeld(run)) return { ok: false, reason: "not-held" };
   if (run.discardedAt !== null) return { ok: false, reason: "discarded" };
   return { ok: true, run: { ...run, discardedAt: now, discardedBy: by } };

@@ -27,6 +27,9 @@ function project(run: Run | undefined, event: SyncEvent): Run {
   switch (event.type) {
     case "sync-requested":
       return onRequested(run, event);
+    case "scrape-requested":
+      // The trigger publishes it itself after opening the run; it carries nothing new.
+      return run ?? emptyRun(event.runId, at(event));
     case "sync-progress":
       return onProgress(run, event);
     case "csv-ready":
@@ -71,6 +74,8 @@ export function emptyRun(id: string, when: Date): Run {
     discardedBy: null,
     stageTimedOut: false,
     traceId: null,
+    servedBy: null,
+    dispatchedAt: null,
   };
 }
 

@@ -34,5 +34,6 @@ export function toRunView(run: Run): RunView {
     discardedAt: run.discardedAt?.toISOString() ?? null,
     discardedBy: run.discardedBy,
     traceId: run.traceId,
+    servedBy: run.servedBy,
   };
 }

@@ -48,6 +48,13 @@ export interface Run {
   /** The failure is the ledger's own stage-timeout verdict, not a stage's report. */
   stageTimedOut: boolean;
   traceId: string | null;
+  /**
+   * A request that arrived while another run was active joins it instead of starting a second
+   * scrape: this names the run that serves it, whose status and outcome the row mirrors.
+   */
+  servedBy: string | null;
+  /** When the run's first work message went out (scrape-requested, or a replay's csv-ready). */
+  dispatchedAt: Date | null;
 }
 
 export function isFinished(run: Run): boolean {
@@ -56,6 +63,11 @@ export function isFinished(run: Run): boolean {
 
 export function isActive(run: Run): boolean {
   return !isFinished(run);
+}
+
+/** A request served by another run: nothing works on it, so no stage deadline applies to it. */
+export function isJoined(run: Run): boolean {
+  return run.servedBy !== null;
 }
 
 /** Two runs hold the same facts (used to skip writes and notifications for duplicate events). */

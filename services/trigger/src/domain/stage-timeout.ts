@@ -1,5 +1,5 @@
 import { ERROR_CODES, type ErrorCode, type Stage } from "@crm-sync/contracts";
-import { isActive, type Run } from "./run.ts";
+import { isActive, isJoined, type Run } from "./run.ts";
 
 export type StageDeadlines = Record<Stage, number>;
 
@@ -33,7 +33,8 @@ function minutes(ms: number): string {
 
 /** Fails an active run whose stage has not changed for longer than that stage's deadline. */
 export function applyStageTimeout(run: Run, now: Date, deadlines: StageDeadlines): Run {
-  if (!isActive(run) || run.stage === "notifying") return run;
+  // A joined request finishes with the run that serves it, never on its own clock.
+  if (!isActive(run) || isJoined(run) || run.stage === "notifying") return run;
   const stage = run.stage;
   const deadline = deadlines[stage];
   if (now.getTime() - run.stageChangedAt.getTime() <= deadline) return run;

@@ -23,6 +23,7 @@ const REFUSALS = {
   "not-held": [409, "NOT_HELD", "Only a run held with MASS_DELETE_HELD can be approved."],
   "no-export": [409, "NO_EXPORT", "The held run's export is not known yet; try again shortly."],
   discarded: [409, "DISCARDED", "This held run was discarded; it can no longer be approved."],
+  joined: [409, "JOINED_REQUEST", "This request was served by another run (servedBy); approve that run."],
 } as const;
 
 /**

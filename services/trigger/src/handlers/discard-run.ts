@@ -19,6 +19,7 @@ const REFUSALS = {
   "not-found": [404, "NOT_FOUND", "No such run."],
   "not-held": [409, "NOT_HELD", "Only a run held with MASS_DELETE_HELD can be discarded."],
   discarded: [409, "DISCARDED", "This held run was already discarded."],
+  joined: [409, "JOINED_REQUEST", "This request was served by another run (servedBy); discard that run."],
 } as const;
 
 /**

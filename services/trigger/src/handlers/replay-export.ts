@@ -4,6 +4,7 @@ import { z } from "zod";
 import { EXPORTS_PREFIX, isExportObjectName, type BlobStore } from "@crm-sync/blob";
 import { describeIssues, makeEvent } from "@crm-sync/contracts";
 import { toRunView } from "../domain/run-view.ts";
+import { apiRequest } from "../domain/single-flight.ts";
 import { replayAge } from "../domain/replay-age.ts";
 import { callerOf } from "../auth/require-caller.ts";
 import { refuseForRole } from "../auth/require-role.ts";
@@ -40,11 +41,12 @@ export function replayExport(deps: OpenRunDeps & { blobs: BlobStore }): RequestH
     if (rows === undefined) return sendError(res, 422, "CSV_MALFORMED", "The stored export is not a readable CSV file, so the loader would refuse it.");
     const now = deps.clock();
     const runId = newRunId(now);
-    const request = makeEvent("sync-requested", runId, { trigger: "replay", requestedBy: caller.id }, now);
+    const request = apiRequest(runId, { trigger: "replay", requestedBy: caller.id }, now);
     const object = { bucket: info.bucket, name, generation: info.generation, sha256: info.sha256, bytes: info.bytes };
-    const opened = await openRun(deps, request, makeEvent("csv-ready", runId, { object, rows }, now));
+    // A replay loads its own file: another run cannot serve it, so it is refused while one is active.
+    const opened = await openRun(deps, request, makeEvent("csv-ready", runId, { object, rows }, now), { joinActive: false });
     if (opened.outcome === "unpublished") return sendError(res, 503, "PUBLISH_FAILED", PUBLISH_FAILED_MESSAGE);
-    if (opened.outcome === "coalesced") {
+    if (opened.outcome !== "started") {
       return sendError(res, 409, "RUN_ACTIVE", `Run ${opened.run.id} is still running; replay the export once it has finished.`);
     }
     res.status(202).json({ run: toRunView(opened.run), coalesced: false });

@@ -4,6 +4,7 @@ import { describeIssues, makeEvent } from "@crm-sync/contracts";
 import { SyncRequestBody } from "@crm-sync/trigger-client";
 import { callerOf } from "../auth/require-caller.ts";
 import { toRunView } from "../domain/run-view.ts";
+import { apiRequest } from "../domain/single-flight.ts";
 import { sendError } from "./api-errors.ts";
 import { newRunId, openRun, PUBLISH_FAILED_MESSAGE, type OpenRunDeps } from "./open-run.ts";
 
@@ -15,15 +16,22 @@ export type StartSyncDeps = OpenRunDeps;
  */
 const AcceptedBody = z.strictObject({ ...SyncRequestBody.shape, requestedBy: z.unknown().optional() });
 
-/** `POST /v1/syncs`: starts a sync, or joins the active one (`coalesced: true`). */
+/**
+ * `POST /v1/syncs`: starts a sync, or joins the active one (`coalesced: true`); either way the
+ * request gets its own record, which finishes with the run that serves it.
+ */
 export function startSync(deps: StartSyncDeps): RequestHandler {
   return async (req, res) => {
     const body = AcceptedBody.safeParse(req.body ?? {});
     if (!body.success) return sendError(res, 400, "INVALID_REQUEST", `Invalid request body: ${describeIssues(body.error)}`);
     const now = deps.clock();
-    const event = makeEvent("sync-requested", newRunId(now), { trigger: body.data.trigger ?? "manual", requestedBy: callerOf(res).id }, now);
-    const opened = await openRun(deps, event, event);
+    const trigger = body.data.trigger ?? "manual";
+    const runId = newRunId(now);
+    const request = apiRequest(runId, { trigger, requestedBy: callerOf(res).id }, now);
+    const opened = await openRun(deps, request, makeEvent("scrape-requested", runId, { trigger }, now), { joinActive: true });
     if (opened.outcome === "unpublished") return sendError(res, 503, "PUBLISH_FAILED", PUBLISH_FAILED_MESSAGE);
-    res.status(202).json({ run: toRunView(opened.run), coalesced: opened.outcome === "coalesced" });
+    if (opened.outcome === "busy") throw new Error("a joinable request was refused as busy");
+    // `run` is the run doing the work (what to follow); `requestId` this request's own record.
+    res.status(202).json({ run: toRunView(opened.run), coalesced: opened.outcome === "coalesced", requestId: opened.request.id });
   };
 }

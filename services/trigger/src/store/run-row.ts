@@ -36,6 +36,8 @@ export const RunRow = z.object({
   discarded_by: z.string().nullable(),
   stage_timed_out: z.boolean(),
   trace_id: z.string().nullable(),
+  served_by: z.string().nullable(),
+  dispatched_at: z.date().nullable(),
 });
 export type RunRow = z.infer<typeof RunRow>;
 
@@ -73,5 +75,7 @@ export function runFromRow(input: unknown): Run {
     discardedBy: row.discarded_by,
     stageTimedOut: row.stage_timed_out,
     traceId: row.trace_id,
+    servedBy: row.served_by,
+    dispatchedAt: row.dispatched_at,
   };
 }

@@ -1,8 +1,12 @@
 import type { JSONValue, Sql, TransactionSql } from "postgres";
+import type { EventOf } from "@crm-sync/contracts";
 import type { Database } from "@crm-sync/db";
 import { toDbError } from "@crm-sync/db";
 import { sameRun, type Run } from "../domain/run.ts";
+import { applyEvent } from "../domain/ledger.ts";
+import { decideRequest, mirrorServing, needsDispatch } from "../domain/single-flight.ts";
 import { RUN_COLUMNS, runFromRow } from "./run-row.ts";
+import { MIRROR_ASSIGNMENTS } from "./mirror-columns.ts";
 
 export interface ProjectionResult {
   before: Run | undefined;
@@ -10,9 +14,19 @@ export interface ProjectionResult {
   changed: boolean;
 }
 
-export interface StartResult {
-  run: Run;
-  coalesced: boolean;
+/**
+ * One sync request, decided: `record` is the request's own row, `serving` the run that does the
+ * work for it (the same row when the request opened the run). `busy`: a run is active and the
+ * request could not join it; nothing was written.
+ */
+export type RequestResult =
+  | { decision: "opened" | "joined" | "known"; record: Run; serving: Run }
+  | { decision: "busy"; serving: Run };
+
+export interface RequestOptions {
+  /** False for replays: they are refused while a run is active instead of joining it. */
+  joinActive: boolean;
+  traceId?: string;
 }
 
 export interface RunStore {
@@ -20,8 +34,19 @@ export interface RunStore {
   list(limit: number): Promise<Run[]>;
   /** Runs `change` on the current row under a per-run lock and writes what it returns. */
   update(runId: string, change: (current: Run | undefined) => Run | undefined): Promise<ProjectionResult>;
-  /** Inserts `create()` unless a run is queued or running; then returns that run instead. */
-  startOrCoalesce(create: () => Run): Promise<StartResult>;
+  /**
+   * Records a sync request under the single-flight lock: it opens a run when none is active, or
+   * joins the active one (its row names the run in `served_by` and mirrors it until it finishes).
+   */
+  request(request: EventOf<"sync-requested">, options: RequestOptions): Promise<RequestResult>;
+  /**
+   * Publishes an opened run's first work message once: under the run's row lock, only while it
+   * still needs it (see needsDispatch), and notes it in the same transaction. Concurrent copies of
+   * a request wait and find it done; a failed publish leaves it to do. Returns the run when this
+   * call handed it over.
+   */
+  dispatchOnce(runId: string, at: Date, publish: () => Promise<unknown>): Promise<Run | undefined>;
+  /** Runs that are queued or running themselves (joined requests follow theirs). */
   activeRunIds(): Promise<string[]>;
   /** The export the last successful run loaded (undefined when no run has loaded one yet). */
   lastLoadedExport(): Promise<NonNullable<Run["sourceObject"]> | undefined>;
@@ -35,6 +60,13 @@ const COLUMNS = RUN_COLUMNS.join(", ");
  * for one run (or a delivery and the sweep) apply one after the other, each on the latest row.
  * The advisory lock also covers a run that has no row yet; `for update` waits for the loader,
  * which writes counts to the same row.
+ *
+ * Single-flight: deciding a request takes the single-flight lock exclusively; every write of a
+ * run takes it shared, first, and copies the run onto the requests it serves. So a request either
+ * joins before the run's write (and that write's copy reaches it) or after it (and sees the run as
+ * written: finished, it opens a new run): a joined request never misses its run's outcome. Every
+ * trigger transaction takes the single-flight lock before any run lock or row, so they cannot wait
+ * on each other in a cycle; the loader's short row lock at its commit waits on nothing here.
  */
 export function createRunStore(db: Database): RunStore {
   const sql = db.sql;
@@ -54,6 +86,24 @@ export function createRunStore(db: Database): RunStore {
     return rows[0] === undefined ? undefined : runFromRow(rows[0]);
   }
 
+  const update: RunStore["update"] = (runId, change) =>
+    guarded(() =>
+      sql.begin(async (tx) => {
+        // Shared single-flight first, always in this order (see above): a request being decided
+        // waits for this write, and this write for it, but never in a cycle.
+        await tx`select pg_advisory_xact_lock_shared(hashtext(${SINGLE_FLIGHT_LOCK}))`;
+        await tx`select pg_advisory_xact_lock(hashtext(${`crm_sync.run:${runId}`}))`;
+        const before = await readOne(tx, runId, true);
+        const after = change(before);
+        const changed = after !== undefined && (before === undefined || !sameRun(before, after));
+        if (changed) {
+          await writeRun(tx, after);
+          if (after.servedBy === null) await mirrorOntoJoined(tx, after.id);
+        }
+        return { before, after: changed ? after : before, changed };
+      }),
+    );
+
   return {
     get: (runId) => guarded(() => readOne(sql, runId, false)),
 
@@ -63,37 +113,73 @@ export function createRunStore(db: Database): RunStore {
         return rows.map(runFromRow);
       }),
 
-    update: (runId, change) =>
-      guarded(() =>
-        sql.begin(async (tx) => {
-          await tx`select pg_advisory_xact_lock(hashtext(${`crm_sync.run:${runId}`}))`;
-          const before = await readOne(tx, runId, true);
-          const after = change(before);
-          const changed = after !== undefined && (before === undefined || !sameRun(before, after));
-          if (changed) await writeRun(tx, after);
-          return { before, after: changed ? after : before, changed };
-        }),
-      ),
+    update,
 
-    startOrCoalesce: (create) =>
+    request: async (request, options) => {
+      const traceId = options.traceId === undefined ? {} : { traceId: options.traceId };
+      // A redelivery (Pub/Sub's duplicates) is decided without the exclusive lock: its record
+      // exists, and records are never removed, so nothing is left to decide but a missing trigger.
+      const seen = await guarded(() => readOne(sql, request.runId, false));
+      if (seen !== undefined) {
+        const filledIn = (current: Run) => applyEvent(current, request, options.traceId);
+        const record = sameRun(seen, filledIn(seen)) ? seen : ((await update(request.runId, (current) => current && filledIn(current))).after ?? seen);
+        const serving = record.servedBy === null ? record : ((await guarded(() => readOne(sql, record.servedBy as string, false))) ?? record);
+        return { decision: "known", record, serving };
+      }
+      return await guarded(() =>
+        sql.begin(async (tx): Promise<RequestResult> => {
+          // One lock for every request, from every way in: the check and the insert are atomic
+          // across processes and instances, which an in-memory flag could never be.
+          await tx`select pg_advisory_xact_lock(hashtext(${SINGLE_FLIGHT_LOCK}))`;
+          const existing = await readOne(tx, request.runId, false);
+          const activeRows = await tx.unsafe(
+            `select ${COLUMNS} from crm_sync.runs where status in ('queued', 'running') and served_by is null
+             order by requested_at desc limit 1`,
+          );
+          const active = activeRows[0] === undefined ? undefined : runFromRow(activeRows[0]);
+          const decision = decideRequest({ request, existing, active, joinable: options.joinActive, ...traceId });
+          switch (decision.kind) {
+            case "busy":
+              return { decision: "busy", serving: decision.active };
+            case "opened":
+              await writeRun(tx, decision.record);
+              return { decision: "opened", record: decision.record, serving: decision.record };
+            case "joined": {
+              const serving = active as Run;
+              const record = mirrorServing(decision.record, serving);
+              await writeRun(tx, record);
+              return { decision: "joined", record, serving };
+            }
+            case "known": {
+              const record = decision.record;
+              if (existing === undefined || !sameRun(existing, record)) await writeRun(tx, record);
+              const serving = record.servedBy === null ? record : ((await readOne(tx, record.servedBy, false)) ?? record);
+              return { decision: "known", record, serving };
+            }
+          }
+        }),
+      );
+    },
+
+    dispatchOnce: (runId, at, publish) =>
       guarded(() =>
         sql.begin(async (tx) => {
-          // One lock for every caller that wants to start a run: the check and the insert are
-          // atomic across processes and instances, which an in-memory flag could never be.
-          await tx`select pg_advisory_xact_lock(hashtext('crm_sync.single-flight'))`;
-          const active = await tx.unsafe(
-            `select ${COLUMNS} from crm_sync.runs where status in ('queued', 'running') order by requested_at desc limit 1`,
-          );
-          if (active[0] !== undefined) return { run: runFromRow(active[0]), coalesced: true };
-          const run = create();
-          await writeRun(tx, run);
-          return { run, coalesced: false };
+          // The row lock alone (no single-flight lock): other requests are decided meanwhile, and
+          // nothing here waits on them. Publishing inside the transaction means a stop between the
+          // publish and the commit hands the run over again on redelivery (the scraper is
+          // idempotent per run), never not at all.
+          const current = await readOne(tx, runId, true);
+          if (current === undefined || !needsDispatch(current)) return undefined;
+          await publish();
+          const dispatched = { ...current, dispatchedAt: at };
+          await writeRun(tx, dispatched);
+          return dispatched;
         }),
       ),
 
     activeRunIds: () =>
       guarded(async () => {
-        const rows = await sql<{ id: string }[]>`select id from crm_sync.runs where status in ('queued', 'running')`;
+        const rows = await sql<{ id: string }[]>`select id from crm_sync.runs where status in ('queued', 'running') and served_by is null`;
         return rows.map((row) => row.id);
       }),
 
@@ -117,6 +203,17 @@ export function createRunStore(db: Database): RunStore {
   };
 }
 
+const SINGLE_FLIGHT_LOCK = "crm_sync.single-flight";
+
+/** Copies a run's progress and outcome onto every request it serves, in one statement. */
+async function mirrorOntoJoined(tx: TransactionSql, runId: string): Promise<void> {
+  await tx.unsafe(
+    `update crm_sync.runs joined set ${MIRROR_ASSIGNMENTS}, updated_at = now()
+     from crm_sync.runs serving where serving.id = $1 and joined.served_by = serving.id`,
+    [runId],
+  );
+}
+
 async function writeRun(tx: TransactionSql, run: Run): Promise<void> {
   // sql.json, not JSON.stringify: postgres.js serializes a jsonb parameter itself, so a string
   // would be stored as a JSON string instead of an object.
@@ -126,7 +223,7 @@ async function writeRun(tx: TransactionSql, run: Run): Promise<void> {
       id, trigger, requested_by, status, stage, stage_message, stage_message_at, requested_at, started_at,
       stage_changed_at, finished_at, counts, duration_ms, error_code, error_message, error_retryable,
       destination_untouched, artifacts, source_object, sha256, rows_in_file, portal_total, attempt,
-      approved_at, stage_timed_out, trace_id, approved_by, discarded_at, discarded_by, updated_at
+      approved_at, stage_timed_out, trace_id, approved_by, discarded_at, discarded_by, served_by, dispatched_at, updated_at
     ) values (
       ${run.id}, ${run.trigger}, ${run.requestedBy}, ${run.status}, ${run.stage}, ${run.stageMessage},
       ${run.stageMessageAt}, ${run.requestedAt}, ${run.startedAt}, ${run.stageChangedAt}, ${run.finishedAt},
@@ -134,7 +231,7 @@ async function writeRun(tx: TransactionSql, run: Run): Promise<void> {
       ${run.error?.retryable ?? null}, ${run.destinationUntouched}, ${json(run.artifacts)},
       ${json(run.sourceObject)}, ${run.sourceObject?.sha256 ?? null}, ${run.rowsInFile}, ${run.portalTotal},
       ${run.attempt}, ${run.approvedAt}, ${run.stageTimedOut}, ${run.traceId},
-      ${run.approvedBy}, ${run.discardedAt}, ${run.discardedBy}, now()
+      ${run.approvedBy}, ${run.discardedAt}, ${run.discardedBy}, ${run.servedBy}, ${run.dispatchedAt}, now()
     )
     on conflict (id) do update set
       trigger = excluded.trigger, requested_by = excluded.requested_by, status = excluded.status,
@@ -147,5 +244,6 @@ async function writeRun(tx: TransactionSql, run: Run): Promise<void> {
       rows_in_file = excluded.rows_in_file, portal_total = excluded.portal_total, attempt = excluded.attempt,
       approved_at = excluded.approved_at, stage_timed_out = excluded.stage_timed_out, trace_id = excluded.trace_id,
       approved_by = excluded.approved_by, discarded_at = excluded.discarded_at, discarded_by = excluded.discarded_by,
+      served_by = excluded.served_by, dispatched_at = coalesce(crm_sync.runs.dispatched_at, excluded.dispatched_at),
       updated_at = now()`;
 }

@@ -11,7 +11,7 @@ import { PortalFailure, type CustomerExportSource } from "../portal/portal-expor
 import { storeExport } from "../store/store-export.ts";
 import { uploadArtifacts } from "../store/upload-artifacts.ts";
 
-export interface SyncRequestedDeps {
+export interface ScrapeRequestedDeps {
   bus: EventBus;
   blobs: BlobStore;
   portal: CustomerExportSource;
@@ -21,12 +21,13 @@ export interface SyncRequestedDeps {
 }
 
 /**
- * One run: export from the portal (proven complete by the driver), store create-only, then
+ * One run the trigger's ledger opened (`scrape-requested`; requests that joined an active run
+ * never reach the scraper): export from the portal (proven complete by the driver), store create-only, then
  * announce `csv-ready`. A redelivery for a run whose export is already stored announces it
  * again without touching the portal, so the loader is never left waiting and the portal is
  * never scraped twice for one run.
  */
-export function syncRequestedHandler(deps: SyncRequestedDeps): EventHandler<"sync-requested"> {
+export function scrapeRequestedHandler(deps: ScrapeRequestedDeps): EventHandler<"scrape-requested"> {
   return async ({ event, deliveryAttempt }) => {
     const { runId } = event;
     const logger = forRun(deps.logger, runId);
@@ -81,7 +82,7 @@ interface FailureContext {
   progress: (stage: Stage, message: string) => Promise<string>;
 }
 
-async function reportFailure(deps: SyncRequestedDeps, logger: Logger, context: FailureContext): Promise<HandlerOutcome> {
+async function reportFailure(deps: ScrapeRequestedDeps, logger: Logger, context: FailureContext): Promise<HandlerOutcome> {
   const failure: SyncError = toSyncError(context.error);
   const decision = decideFailure(failure.retryable, context.attempt, deps.maxDeliveryAttempts);
   logger.error({ err: context.error, code: failure.code, attempt: context.attempt, outcome: decision.outcome }, "scrape failed");
