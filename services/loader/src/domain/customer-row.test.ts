@@ -61,6 +61,30 @@ describe("parseCustomerRow", () => {
     });
   });
 
+  it("rejects every near miss of a field's rule, whichever way the record is checked", () => {
+    const nearMisses: Array<[number, string, string]> = [
+      [0, " \t", "Store"],
+      [5, "1/2/22", "Date of Birth"],
+      [5, "31/02/2022", "Date of Birth"],
+      [6, "01/02/2022x", "Date Joined"],
+      [7, "1,2345", "Available Credit"],
+      [7, "1.234", "Available Credit"],
+      [8, "12,34", "Available Point"],
+      [9, "n.a.", "Source"],
+      [9, " Walk In", "Source"],
+      [10, "yes", "SMS PDPA"],
+      [11, "No ", "Email PDPA"],
+    ];
+    for (const [index, value, column] of nearMisses) {
+      const result = parseCustomerRow(withField(index, value));
+      expect(result.ok ? [] : result.problems.map((problem) => problem.column), `${column}: ${JSON.stringify(value)}`).toEqual([column]);
+    }
+    const padded = parseCustomerRow(withField(7, " 1,234.5 "));
+    expect(padded.ok && padded.row.availableCredit).toBe("1234.5");
+    const shortDate = parseCustomerRow(withField(5, " 1/2/2022 "));
+    expect(shortDate.ok && shortDate.row.dateOfBirth).toBe("2022-02-01");
+  });
+
   it("rejects the largest amounts numeric(14, 2) cannot hold, and accepts the largest it can", () => {
     expect(parseCustomerRow(withField(7, "-999,999,999,999.99"))).toMatchObject({ ok: true, row: { availableCredit: "-999999999999.99" } });
     expect(parseCustomerRow(withField(7, "1,000,000,000,000.00")).ok).toBe(false);

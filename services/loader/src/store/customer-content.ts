@@ -34,7 +34,34 @@ export function contentDiffers(left: string, right: string): string {
   return `(${contentColumns(left)}) is distinct from (${contentColumns(right)})`;
 }
 
-/** `row_hash` of a written row: md5 of its content as the change log records it (jsonb text does not depend on session settings). */
+/** jsonb prints an object's keys shorter first, then bytewise. */
+const JSONB_KEY_ORDER = [...CONTENT_COLUMNS].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+
+/**
+ * The text jsonb prints for `contentJson(alias)`, put together without building the jsonb:
+ * each value as `to_json` writes it (the same escaping and number, date and boolean forms as
+ * jsonb's, whatever the session's DateStyle), keys in jsonb's order, jsonb's separators. At 100k
+ * rows the md5 of this took about half the time of the md5 of the built jsonb's text.
+ */
+function contentJsonText(alias: string): string {
+  const members = JSONB_KEY_ORDER.map((column, i) => `'${i === 0 ? "" : ", "}"${column}": ', coalesce(to_json(${alias}.${column})::text, 'null')`);
+  return `concat('{', ${members.join(", ")}, '}')`;
+}
+
+/** `row_hash` of a written row: md5 of its content's jsonb text (which does not depend on session settings). */
 export function contentHash(alias: string): string {
-  return `md5(${contentJson(alias)}::text)`;
+  return `md5(${contentJsonText(alias)})`;
+}
+
+/**
+ * The change log's compact form of an update: the content columns whose value differs between
+ * rows `from` and `to`, each with its value in `side` (one of the two), as a jsonb object.
+ * A one-column change builds a one-member object rather than twelve: at 100k rows, every
+ * customer's points changed, logging both sides this way took a third of the time of both
+ * whole rows.
+ */
+export function changedContent(from: string, to: string, side: string): string {
+  return CONTENT_COLUMNS.map(
+    (column) => `case when ${from}.${column} is distinct from ${to}.${column} then jsonb_build_object('${column}', ${side}.${column}) else '{}'::jsonb end`,
+  ).join(" || ");
 }
