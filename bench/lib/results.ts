@@ -61,6 +61,42 @@ export const EndToEndEntry = z.discriminatedUnion("status", [
 ]);
 export type EndToEndEntry = z.infer<typeof EndToEndEntry>;
 
+/** `crm-sync load --database-url pglite://<dir>` as a user runs it: the executable, its own flags and compile cache. */
+export const CliLoadEntry = z.discriminatedUnion("status", [
+  z.object({
+    status: z.literal("measured"),
+    rows: z.number().int().positive(),
+    changeRatio: z.number().min(0).max(1),
+    wallMs: Summary,
+    peakRssMb: Summary,
+    counts: SyncCounts,
+    loadAverage: z.number().nonnegative(),
+  }),
+  z.object({ rows: z.number().int().positive(), changeRatio: z.number().min(0).max(1), ...Skipped.shape }),
+]);
+export type CliLoadEntry = z.infer<typeof CliLoadEntry>;
+
+/** `crm-sync start` on a new home (initdb, migrations, demo portal), from launch until its first sync succeeded. */
+export const StartEntry = z.discriminatedUnion("status", [
+  z.object({
+    status: z.literal("measured"),
+    customers: z.number().int().positive(),
+    /** Launch → the first sync's run reads succeeded. */
+    firstSyncMs: Summary,
+    /** The crm-sync process's resident memory then (Chromium runs as processes of its own). */
+    rssAfterFirstSyncMb: Summary,
+    /** The process's highest resident memory up to then (VmHWM). */
+    peakRssMb: Summary,
+    loadAverage: z.number().nonnegative(),
+  }),
+  z.object({ customers: z.number().int().positive(), ...Skipped.shape }),
+]);
+export type StartEntry = z.infer<typeof StartEntry>;
+
+/** The embedded mode's own processes; absent in runs from before they were timed. */
+export const EmbeddedResults = z.object({ load: z.array(CliLoadEntry), start: z.array(StartEntry) });
+export type EmbeddedResults = z.infer<typeof EmbeddedResults>;
+
 export const Machine = z.object({
   cpuModel: z.string(),
   cores: z.number().int().positive(),
@@ -101,6 +137,7 @@ export const BenchResults = z.object({
   load: z.array(LoadEntry),
   scrape: z.array(ScrapeEntry),
   endToEnd: z.array(EndToEndEntry),
+  embedded: EmbeddedResults.default({ load: [], start: [] }),
   targets: z.array(TargetCheck),
   notes: z.array(z.string()),
 });
