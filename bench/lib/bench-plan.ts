@@ -65,7 +65,7 @@ export const FULL_PLAN: BenchPlan = {
         { rows: 100_000, warmups: 1, repetitions: 3 },
       ],
     },
-    start: { customers: 1_000, warmups: 1, repetitions: 3, timeoutMs: 180_000 },
+    start: { customers: 1_000, homes: ["new", "existing"], warmups: 1, repetitions: 3, timeoutMs: 180_000 },
   },
   notes: [],
 };
@@ -82,6 +82,6 @@ export const QUICK_PLAN: BenchPlan = {
   ],
   scrape: { sizes: [1_000], warmups: 0, repetitions: 1 },
   endToEnd: { customers: 1_000, warmups: 0, repetitions: 1, startTimeoutMs: 60_000, runTimeoutMs: 30_000 },
-  embedded: { load: { changeRatio: DAILY_CHANGE, sizes: [{ rows: 1_000, warmups: 0, repetitions: 1 }] }, start: { customers: 1_000, warmups: 0, repetitions: 1, timeoutMs: 120_000 } },
+  embedded: { load: { changeRatio: DAILY_CHANGE, sizes: [{ rows: 1_000, warmups: 0, repetitions: 1 }] }, start: { customers: 1_000, homes: ["new"], warmups: 0, repetitions: 1, timeoutMs: 120_000 } },
   notes: ["Quick smoke run: one run per scenario, no warm-up; the figures are indicative only."],
 };

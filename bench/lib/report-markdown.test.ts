@@ -55,10 +55,10 @@ describe("renderMarkdown", () => {
     const markdown = renderMarkdown(
       results([], {
         load: [{ status: "measured", rows: 1_000, changeRatio: 0.01, wallMs: runs(640, 610, 700), peakRssMb: runs(178, 176, 190), counts: { rows: 1_000, inserted: 0, updated: 10, unchanged: 990, softDeleted: 0, revived: 0, rejected: 0 }, loadAverage: 1 }],
-        start: [{ status: "measured", customers: 1_000, firstSyncMs: runs(9_500, 9_000, 9_900), rssAfterFirstSyncMb: runs(201, 199, 230), peakRssMb: runs(420, 410, 430), loadAverage: 1 }],
+        start: [{ status: "measured", customers: 1_000, home: "new", firstSyncMs: runs(9_500, 9_000, 9_900), rssAfterFirstSyncMb: runs(201, 199, 230), peakRssMb: runs(420, 410, 430), loadAverage: 1 }],
       }),
     );
     expect(markdown).toContain("| crm-sync load --database-url pglite://… | 1,000 rows, 1% changed | 0.64 (0.61–0.70) ×3 | 178 (176–190) | — |");
-    expect(markdown).toContain("| crm-sync start, until its first sync succeeded | 1,000 demo customers | 9.50 (9.00–9.90) ×3 | 420 (410–430) | 201 (199–230) |");
+    expect(markdown).toContain("| crm-sync start on a new home, until its first sync succeeded | 1,000 demo customers | 9.50 (9.00–9.90) ×3 | 420 (410–430) | 201 (199–230) |");
   });
 });

@@ -53,7 +53,7 @@ function embeddedLines({ embedded }: BenchResults): string[] {
       return e.status === "measured" ? [...what, spread(e.wallMs), megabytes(e.peakRssMb), "—"] : [...what, `skipped: ${e.reason}`, "—", "—"];
     }),
     ...embedded.start.map((e) => {
-      const what = ["crm-sync start, until its first sync succeeded", `${count(e.customers)} demo customers`];
+      const what = [`crm-sync start on ${e.home === "new" ? "a new" : "an existing"} home, until its first sync succeeded`, `${count(e.customers)} demo customers`];
       return e.status === "measured" ? [...what, spread(e.firstSyncMs), megabytes(e.peakRssMb), megabytes(e.rssAfterFirstSyncMb)] : [...what, `skipped: ${e.reason}`, "—", "—"];
     }),
   ];

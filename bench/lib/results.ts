@@ -76,11 +76,16 @@ export const CliLoadEntry = z.discriminatedUnion("status", [
 ]);
 export type CliLoadEntry = z.infer<typeof CliLoadEntry>;
 
-/** `crm-sync start` on a new home (initdb, migrations, demo portal), from launch until its first sync succeeded. */
+/**
+ * `crm-sync start` with the demo portal, from launch until its first sync succeeded, on a new home
+ * (the first start ever: it makes the database and applies every migration) or an existing one.
+ */
+const StartHome = z.enum(["new", "existing"]);
 export const StartEntry = z.discriminatedUnion("status", [
   z.object({
     status: z.literal("measured"),
     customers: z.number().int().positive(),
+    home: StartHome,
     /** Launch → the first sync's run reads succeeded. */
     firstSyncMs: Summary,
     /** The crm-sync process's resident memory then (Chromium runs as processes of its own). */
@@ -89,7 +94,7 @@ export const StartEntry = z.discriminatedUnion("status", [
     peakRssMb: Summary,
     loadAverage: z.number().nonnegative(),
   }),
-  z.object({ customers: z.number().int().positive(), ...Skipped.shape }),
+  z.object({ customers: z.number().int().positive(), home: StartHome, ...Skipped.shape }),
 ]);
 export type StartEntry = z.infer<typeof StartEntry>;
 

@@ -141,10 +141,14 @@ function pgliteTargets(embedded: EmbeddedResults): TargetCheck[] {
   const cliLoad = (rows: number) => embedded.load.find((e) => e.status === "measured" && e.rows === rows && e.changeRatio === DAILY_CHANGE);
   const hundredK = cliLoad(100_000);
   const oneK = cliLoad(1_000);
-  const start = embedded.start.find((e) => e.status === "measured");
+  // Judged on the start a user makes every day: on an existing home. The first start ever also
+  // makes the database; its figure is given beside.
+  const start = embedded.start.find((e) => e.status === "measured" && e.home === "existing");
+  const firstEver = embedded.start.find((e) => e.status === "measured" && e.home === "new");
   const rssTarget = `crm-sync load on PGlite, 100k rows, 1% changed: < ${PGLITE_PEAK_RSS_MB} MB peak RSS (median run)`;
   const timeTarget = `crm-sync load on PGlite, 1k rows, 1% changed, whole process: < ${seconds(PGLITE_ONE_K_MS)}`;
-  const startTarget = `crm-sync start, RSS after its first sync: < ${START_RSS_MB} MB (median run)`;
+  const startTarget = `crm-sync start on an existing home, RSS after its first sync: < ${START_RSS_MB} MB (median run)`;
+  const onNewHome = firstEver?.status === "measured" ? `; on a new home ${mb(firstEver.rssAfterFirstSyncMb)}` : "";
   return [
     hundredK?.status !== "measured"
       ? unmeasured(rssTarget)
@@ -154,7 +158,7 @@ function pgliteTargets(embedded: EmbeddedResults): TargetCheck[] {
       ? unmeasured(startTarget)
       : {
           target: startTarget,
-          measured: `${mb(start.rssAfterFirstSyncMb)} with ${start.customers.toLocaleString("en-US")} demo customers; peak ${start.peakRssMb.median.toFixed(0)} MB`,
+          measured: `${mb(start.rssAfterFirstSyncMb)} with ${start.customers.toLocaleString("en-US")} demo customers (peak ${start.peakRssMb.median.toFixed(0)} MB)${onNewHome}`,
           met: start.rssAfterFirstSyncMb.median < START_RSS_MB,
         },
   ];

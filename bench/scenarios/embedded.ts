@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -19,8 +19,12 @@ const CLI = fileURLToPath(new URL("../../apps/cli/bin/crm-sync.js", import.meta.
 export interface EmbeddedPlan {
   /** `crm-sync load` into a copy of a PGlite directory holding the base export, this share changed. */
   load: { sizes: readonly (RepeatPlan & { rows: number })[]; changeRatio: number };
-  /** `crm-sync start` with this many demo customers; null leaves it out. */
-  start: (RepeatPlan & { customers: number; timeoutMs: number }) | null;
+  /**
+   * `crm-sync start` with this many demo customers, on a new home (the first start ever: it makes
+   * the database) and on an existing one (every start after: a copy of a home one untimed start
+   * and sync made); null leaves it out.
+   */
+  start: (RepeatPlan & { customers: number; homes: readonly StartEntry["home"][]; timeoutMs: number }) | null;
 }
 
 type Progress = (message: string) => void;
@@ -82,9 +86,10 @@ async function residentMb(pid: number): Promise<{ rss: number; peak: number }> {
   return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
 }
 
-/** One `crm-sync start` on a new home: launch, wait for its first sync, read its memory, stop it. */
-async function startOnce(plan: NonNullable<EmbeddedPlan["start"]>): Promise<{ firstSyncMs: number; rss: number; peak: number }> {
-  const home = await mkdtemp(join(tmpdir(), "crm-sync-bench-home-"));
+const newHome = () => mkdtemp(join(tmpdir(), "crm-sync-bench-home-"));
+
+/** One `crm-sync start` on `home`: launch, wait for its first sync, read its memory, stop it. */
+async function startOnce(plan: NonNullable<EmbeddedPlan["start"]>, home: string): Promise<{ firstSyncMs: number; rss: number; peak: number }> {
   const started = performance.now();
   // Its own process group, so a start that will not stop can be killed with the browser it runs.
   const child = spawn(CLI, ["start", "--port", "0", "--customers", String(plan.customers)], { env: cliEnv({ CRM_SYNC_HOME: home }), stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -116,29 +121,64 @@ async function startOnce(plan: NonNullable<EmbeddedPlan["start"]>): Promise<{ fi
     child.kill("SIGTERM");
     await exited;
     clearTimeout(killer);
-    await rm(home, { recursive: true, force: true });
   }
 }
 
-async function benchStart(plan: NonNullable<EmbeddedPlan["start"]>, progress: Progress): Promise<StartEntry> {
-  progress(`crm-sync start with ${plan.customers} demo customers`);
-  const { samples } = await repeat(plan, () => startOnce(plan));
-  const rssAfterFirstSyncMb = summarizeBy(samples, (s) => s.rss);
-  progress(`crm-sync start: first sync after ${(summarizeBy(samples, (s) => s.firstSyncMs).median / 1000).toFixed(2)} s, then ${rssAfterFirstSyncMb.median.toFixed(0)} MB RSS (median)`);
+/** Each run on a home of its own: a new one, or a copy of one an untimed start and sync made. */
+async function homesFor(plan: NonNullable<EmbeddedPlan["start"]>, home: StartEntry["home"]): Promise<{ next(): Promise<string>; dispose(): Promise<void> }> {
+  if (home === "new") return { next: newHome, dispose: async () => {} };
+  const primed = await newHome();
+  try {
+    await startOnce(plan, primed);
+  } catch (error) {
+    await rm(primed, { recursive: true, force: true });
+    throw error;
+  }
   return {
-    status: "measured",
-    customers: plan.customers,
-    firstSyncMs: summarizeBy(samples, (s) => s.firstSyncMs),
-    rssAfterFirstSyncMb,
-    peakRssMb: summarizeBy(samples, (s) => s.peak),
-    loadAverage: currentLoad(),
+    async next() {
+      const copy = await newHome();
+      await cp(primed, copy, { recursive: true });
+      return copy;
+    },
+    dispose: () => rm(primed, { recursive: true, force: true }),
   };
+}
+
+async function benchStart(plan: NonNullable<EmbeddedPlan["start"]>, home: StartEntry["home"], progress: Progress): Promise<StartEntry> {
+  progress(`crm-sync start on ${home === "new" ? "a new" : "an existing"} home with ${plan.customers} demo customers`);
+  const homes = await homesFor(plan, home);
+  try {
+    const { samples } = await repeat(plan, async () => {
+      const dir = await homes.next();
+      try {
+        return await startOnce(plan, dir);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+    const rssAfterFirstSyncMb = summarizeBy(samples, (s) => s.rss);
+    progress(`crm-sync start on ${home === "new" ? "a new" : "an existing"} home: first sync after ${(summarizeBy(samples, (s) => s.firstSyncMs).median / 1000).toFixed(2)} s, then ${rssAfterFirstSyncMb.median.toFixed(0)} MB RSS (median)`);
+    return {
+      status: "measured",
+      customers: plan.customers,
+      home,
+      firstSyncMs: summarizeBy(samples, (s) => s.firstSyncMs),
+      rssAfterFirstSyncMb,
+      peakRssMb: summarizeBy(samples, (s) => s.peak),
+      loadAverage: currentLoad(),
+    };
+  } finally {
+    await homes.dispose();
+  }
 }
 
 /** The embedded mode's processes: `crm-sync load` on PGlite, and `crm-sync start` (skipped, with the reason, where Chromium is missing). */
 export async function benchEmbedded(dataDir: string, plan: EmbeddedPlan, noChromium: string | undefined, progress: Progress): Promise<EmbeddedResults> {
   const load = await benchCliLoads(dataDir, plan.load, progress);
   const start: StartEntry[] = [];
-  if (plan.start !== null) start.push(noChromium === undefined ? await benchStart(plan.start, progress) : { status: "skipped", customers: plan.start.customers, reason: noChromium });
+  for (const home of plan.start?.homes ?? []) {
+    if (plan.start === null) break;
+    start.push(noChromium === undefined ? await benchStart(plan.start, home, progress) : { status: "skipped", customers: plan.start.customers, home, reason: noChromium });
+  }
   return { load, start };
 }
