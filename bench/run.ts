@@ -20,6 +20,7 @@ import { renderMarkdown } from "./lib/report-markdown.ts";
 import { BenchResults, readResults, type LoadEntry, type ScrapeEntry } from "./lib/results.ts";
 import { hostSpeedNote } from "./lib/host-speed.ts";
 import { checkTargets } from "./lib/targets.ts";
+import { benchEmbedded } from "./scenarios/embedded.ts";
 import { benchEndToEnd } from "./scenarios/end-to-end.ts";
 import { benchLoads } from "./scenarios/load.ts";
 import { baselineSha256 } from "./scenarios/load-processes.ts";
@@ -63,6 +64,7 @@ const noChromium = chromiumMissing();
 const scrape: ScrapeEntry[] =
   noChromium === undefined ? await benchScrapes(plan.scrape, progress) : plan.scrape.sizes.map((customers) => ({ status: "skipped", customers, reason: noChromium }));
 const endToEnd = [await benchEndToEnd(plan.endToEnd, progress)];
+const embedded = await benchEmbedded(dataDir, plan.embedded, noChromium, progress);
 
 // Read before this run replaces it: the host-speed note compares the two.
 const previous = await readResults(resolve(outDir, "results.json"));
@@ -79,7 +81,8 @@ const notes = [
   "customer rows written = inserted + updated + softDeleted + revived from the loader's counts; \"table: n\" counts rows of crm_sync.customers (the table behind the backoffice.customers view) whose transaction id is newer than the run's start, read from Postgres independently of the loader.",
   "The seed's method (bench/baseline/seed-load.ts) reads the whole file into memory, deletes every row of its own table (public.seed_customers) and inserts 100 rows per statement, one round trip each (a prepared statement, as one insert call of the seed's client), outside a transaction; its rows written = deleted + inserted.",
   "+20 ms RTT: both processes talk to the same Postgres through a TCP proxy that holds every chunk 10 ms each way (bench/lib/latency-proxy.ts), like a database across a network.",
-  "PGlite runs inside the loader's process, so its peak RSS includes the database.",
+  "PGlite runs inside the loader's process, so its peak RSS includes the database; the loader runs there with the Node flags of the embedded mode (libs/config EMBEDDED_NODE_FLAGS), as `crm-sync` does.",
+  "`crm-sync load` and `crm-sync start` run as a user's shell runs them: the executable, through its `#!` line (its Node flags) and with the compile cache it keeps itself. Each `crm-sync load` loads into its own copy of a PGlite directory holding the base export; each `crm-sync start` runs with the demo portal on a new home (its first sync then includes creating the database) or on a copy of a home one untimed start and sync made (every start after the first), and its memory is the crm-sync process's own (Chromium runs as processes of its own) read from /proc when its first sync has succeeded.",
   `1-minute load average on the machine: ${loadBefore} at the start, ${loadRange(loads.entries)} across the load scenarios, ${currentLoad()} at the end (other work shares these cores and inflates the figures; each entry in results.json carries its own).`,
   `A Node process that only connects and runs \`select 1\` (bench/baseline/connect-only.ts) takes ${(loads.processFloorMs.loopback.median / 1000).toFixed(2)} s on loopback and ${(loads.processFloorMs["proxy-20ms"].median / 1000).toFixed(2)} s through the proxy: no loader process can take less, so where the seed's method takes less than N times that, N× is out of reach.`,
   ...(hostSpeed === undefined ? [] : [hostSpeed]),
@@ -100,7 +103,8 @@ const results = BenchResults.parse({
   load: loads.entries,
   scrape,
   endToEnd,
-  targets: checkTargets(loads.entries, loads.processFloorMs, scrape, endToEnd),
+  embedded,
+  targets: checkTargets(loads.entries, loads.processFloorMs, scrape, endToEnd, embedded),
   notes,
 });
 

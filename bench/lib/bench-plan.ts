@@ -1,3 +1,4 @@
+import type { EmbeddedPlan } from "../scenarios/embedded.ts";
 import type { EndToEndPlan } from "../scenarios/end-to-end.ts";
 import type { LoadSizePlan } from "../scenarios/load.ts";
 import type { ScrapePlan } from "../scenarios/scrape.ts";
@@ -8,6 +9,7 @@ export interface BenchPlan {
   changeRatios: number[];
   scrape: ScrapePlan;
   endToEnd: EndToEndPlan;
+  embedded: EmbeddedPlan;
   /** What this plan leaves out and why, for the report. */
   notes: string[];
 }
@@ -55,6 +57,16 @@ export const FULL_PLAN: BenchPlan = {
   ],
   scrape: { sizes: [1_000, 100_000], warmups: 1, repetitions: 3 },
   endToEnd: { customers: 10_000, warmups: 1, repetitions: 3, startTimeoutMs: 180_000, runTimeoutMs: 120_000 },
+  embedded: {
+    load: {
+      changeRatio: DAILY_CHANGE,
+      sizes: [
+        { rows: 1_000, warmups: 1, repetitions: 3 },
+        { rows: 100_000, warmups: 1, repetitions: 3 },
+      ],
+    },
+    start: { customers: 1_000, homes: ["new", "existing"], warmups: 1, repetitions: 3, timeoutMs: 180_000 },
+  },
   notes: [],
 };
 
@@ -70,5 +82,6 @@ export const QUICK_PLAN: BenchPlan = {
   ],
   scrape: { sizes: [1_000], warmups: 0, repetitions: 1 },
   endToEnd: { customers: 1_000, warmups: 0, repetitions: 1, startTimeoutMs: 60_000, runTimeoutMs: 30_000 },
+  embedded: { load: { changeRatio: DAILY_CHANGE, sizes: [{ rows: 1_000, warmups: 0, repetitions: 1 }] }, start: { customers: 1_000, homes: ["new"], warmups: 0, repetitions: 1, timeoutMs: 120_000 } },
   notes: ["Quick smoke run: one run per scenario, no warm-up; the figures are indicative only."],
 };

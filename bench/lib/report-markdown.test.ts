@@ -23,7 +23,7 @@ function entry(implementation: LoadEntry["implementation"], peakRssMb: Summary):
   };
 }
 
-function results(load: LoadEntry[]): BenchResults {
+function results(load: LoadEntry[], embedded: BenchResults["embedded"] = { load: [], start: [] }): BenchResults {
   return {
     version: 1,
     mode: "full",
@@ -35,6 +35,7 @@ function results(load: LoadEntry[]): BenchResults {
     load,
     scrape: [],
     endToEnd: [],
+    embedded,
     targets: [],
     notes: [],
   };
@@ -48,5 +49,16 @@ describe("renderMarkdown", () => {
     expect(line).toBe(
       "| Postgres | loopback | 100,000 | 1% | 1.95 (1.95–2.09) ×3 | 51,258 | 106 (103–147) | 1,000 (table: 1,000) | 1.95 (1.95–2.09) ×3 | 262 | 200,000 | 1.0× |",
     );
+  });
+
+  it("lists crm-sync load and crm-sync start in a table of the embedded mode's own", () => {
+    const markdown = renderMarkdown(
+      results([], {
+        load: [{ status: "measured", rows: 1_000, changeRatio: 0.01, wallMs: runs(640, 610, 700), peakRssMb: runs(178, 176, 190), counts: { rows: 1_000, inserted: 0, updated: 10, unchanged: 990, softDeleted: 0, revived: 0, rejected: 0 }, loadAverage: 1 }],
+        start: [{ status: "measured", customers: 1_000, home: "new", firstSyncMs: runs(9_500, 9_000, 9_900), rssAfterFirstSyncMb: runs(201, 199, 230), peakRssMb: runs(420, 410, 430), loadAverage: 1 }],
+      }),
+    );
+    expect(markdown).toContain("| crm-sync load --database-url pglite://… | 1,000 rows, 1% changed | 0.64 (0.61–0.70) ×3 | 178 (176–190) | — |");
+    expect(markdown).toContain("| crm-sync start on a new home, until its first sync succeeded | 1,000 demo customers | 9.50 (9.00–9.90) ×3 | 420 (410–430) | 201 (199–230) |");
   });
 });

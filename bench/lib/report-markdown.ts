@@ -44,6 +44,29 @@ function loadRows(results: BenchResults): string[][] {
     });
 }
 
+/** The embedded mode's processes, as a user runs them; nothing where the run timed none. */
+function embeddedLines({ embedded }: BenchResults): string[] {
+  if (embedded.load.length === 0 && embedded.start.length === 0) return [];
+  const rows = [
+    ...embedded.load.map((e) => {
+      const what = [`crm-sync load --database-url pglite://…`, `${count(e.rows)} rows, ${percent(e.changeRatio)} changed`];
+      return e.status === "measured" ? [...what, spread(e.wallMs), megabytes(e.peakRssMb), "—"] : [...what, `skipped: ${e.reason}`, "—", "—"];
+    }),
+    ...embedded.start.map((e) => {
+      const what = [`crm-sync start on ${e.home === "new" ? "a new" : "an existing"} home, until its first sync succeeded`, `${count(e.customers)} demo customers`];
+      return e.status === "measured" ? [...what, spread(e.firstSyncMs), megabytes(e.peakRssMb), megabytes(e.rssAfterFirstSyncMb)] : [...what, `skipped: ${e.reason}`, "—", "—"];
+    }),
+  ];
+  return [
+    "### Embedded mode (PGlite): crm-sync load and crm-sync start",
+    "",
+    "Whole processes, run as a user's shell runs `crm-sync` (its `#!` line's Node flags, its own compile cache). Seconds and MB as above; \"RSS after first sync\" is the running process's resident memory once its first sync has succeeded.",
+    "",
+    ...table(["command", "work", "seconds", "peak RSS, MB", "RSS after first sync, MB"], rows),
+    "",
+  ];
+}
+
 /** results.md: the tables the README shows, generated from results.json. */
 export function renderMarkdown(results: BenchResults): string {
   const m = results.machine;
@@ -84,6 +107,8 @@ export function renderMarkdown(results: BenchResults): string {
     ),
     "",
   );
+
+  lines.push(...embeddedLines(results));
 
   lines.push("### Targets", "");
   lines.push(...table(["target", "measured", "met"], results.targets.map((t) => [t.target, t.measured, t.met === null ? "—" : t.met ? "yes" : "**no**"])), "");

@@ -61,6 +61,47 @@ export const EndToEndEntry = z.discriminatedUnion("status", [
 ]);
 export type EndToEndEntry = z.infer<typeof EndToEndEntry>;
 
+/** `crm-sync load --database-url pglite://<dir>` as a user runs it: the executable, its own flags and compile cache. */
+export const CliLoadEntry = z.discriminatedUnion("status", [
+  z.object({
+    status: z.literal("measured"),
+    rows: z.number().int().positive(),
+    changeRatio: z.number().min(0).max(1),
+    wallMs: Summary,
+    peakRssMb: Summary,
+    counts: SyncCounts,
+    loadAverage: z.number().nonnegative(),
+  }),
+  z.object({ rows: z.number().int().positive(), changeRatio: z.number().min(0).max(1), ...Skipped.shape }),
+]);
+export type CliLoadEntry = z.infer<typeof CliLoadEntry>;
+
+/**
+ * `crm-sync start` with the demo portal, from launch until its first sync succeeded, on a new home
+ * (the first start ever: it makes the database and applies every migration) or an existing one.
+ */
+const StartHome = z.enum(["new", "existing"]);
+export const StartEntry = z.discriminatedUnion("status", [
+  z.object({
+    status: z.literal("measured"),
+    customers: z.number().int().positive(),
+    home: StartHome,
+    /** Launch → the first sync's run reads succeeded. */
+    firstSyncMs: Summary,
+    /** The crm-sync process's resident memory then (Chromium runs as processes of its own). */
+    rssAfterFirstSyncMb: Summary,
+    /** The process's highest resident memory up to then (VmHWM). */
+    peakRssMb: Summary,
+    loadAverage: z.number().nonnegative(),
+  }),
+  z.object({ customers: z.number().int().positive(), home: StartHome, ...Skipped.shape }),
+]);
+export type StartEntry = z.infer<typeof StartEntry>;
+
+/** The embedded mode's own processes; absent in runs from before they were timed. */
+export const EmbeddedResults = z.object({ load: z.array(CliLoadEntry), start: z.array(StartEntry) });
+export type EmbeddedResults = z.infer<typeof EmbeddedResults>;
+
 export const Machine = z.object({
   cpuModel: z.string(),
   cores: z.number().int().positive(),
@@ -101,6 +142,7 @@ export const BenchResults = z.object({
   load: z.array(LoadEntry),
   scrape: z.array(ScrapeEntry),
   endToEnd: z.array(EndToEndEntry),
+  embedded: EmbeddedResults.default({ load: [], start: [] }),
   targets: z.array(TargetCheck),
   notes: z.array(z.string()),
 });

@@ -55,3 +55,33 @@ describe("checkTargets: speed-ups against the seed's method", () => {
     expect(find("an unchanged snapshot writes 0 customer rows")?.met).toBeNull();
   });
 });
+
+describe("checkTargets: the embedded mode's targets", () => {
+  const counts = { rows: 1_000, inserted: 0, updated: 10, unchanged: 990, softDeleted: 0, revived: 0, rejected: 0 };
+  const cliLoad = (rows: number, ms: number, peak: Summary) => ({ status: "measured", rows, changeRatio: 0.01, wallMs: runs(ms), peakRssMb: peak, counts, loadAverage: 1 }) as const;
+  const start = (rss: Summary, home: "new" | "existing" = "existing") => ({ status: "measured", customers: 1_000, home, firstSyncMs: runs(9_000), rssAfterFirstSyncMb: rss, peakRssMb: runs(400), loadAverage: 1 }) as const;
+  const find = (checks: ReturnType<typeof checkTargets>, prefix: string) => checks.find((check) => check.target.startsWith(prefix));
+
+  it("judges peak RSS at 100k rows and the RSS after the first sync on the median run, not the highest", () => {
+    const checks = checkTargets([], FLOOR, [], [], {
+      load: [cliLoad(100_000, 4_000, { median: 280, min: 270, max: 420, runs: 3 })],
+      start: [start({ median: 240, min: 230, max: 260, runs: 3 }), start(runs(270), "new")],
+    });
+    expect(find(checks, "crm-sync load on PGlite, 100k rows")).toMatchObject({ measured: "280 MB (runs 270–420 MB)", met: true });
+    expect(find(checks, "crm-sync start on an existing home")).toMatchObject({
+      measured: "240 MB (runs 230–260 MB) with 1,000 demo customers (peak 400 MB); on a new home 270 MB (runs 270–270 MB)",
+      met: true,
+    });
+  });
+
+  it("judges 1k rows as a whole process against 0.3 s", () => {
+    const checks = checkTargets([], FLOOR, [], [], { load: [cliLoad(1_000, 640, runs(178))], start: [start(runs(300))] });
+    expect(find(checks, "crm-sync load on PGlite, 1k rows")).toMatchObject({ measured: "0.64 s", met: false });
+    expect(find(checks, "crm-sync start on an existing home")).toMatchObject({ met: false });
+  });
+
+  it("leaves a target unjudged where its process was not run or was skipped (a new home's start alone does not judge the daily one)", () => {
+    const checks = checkTargets([], FLOOR, [], [], { load: [], start: [{ status: "skipped", customers: 1_000, home: "existing", reason: "no Chromium" }, start(runs(200), "new")] });
+    for (const prefix of ["crm-sync load on PGlite, 100k rows", "crm-sync load on PGlite, 1k rows", "crm-sync start"]) expect(find(checks, prefix)?.met).toBeNull();
+  });
+});

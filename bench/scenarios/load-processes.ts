@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { SERVICE_NODE_OPTIONS } from "@crm-sync/config";
+import { EMBEDDED_NODE_FLAGS, SERVICE_NODE_OPTIONS } from "@crm-sync/config";
 import { SyncCounts } from "@crm-sync/contracts";
 import { lastJsonLine, measureProcess, type ProcessMeasurement } from "../lib/measure.ts";
 
@@ -45,7 +45,9 @@ function succeeded(what: string, measurement: ProcessMeasurement): ProcessMeasur
  */
 export async function runLoader(file: string, databaseUrl: string, runId: string, migrate = false): Promise<TimedProcess<LoaderOutput>> {
   const env = { ...process.env, ...COMPILE_CACHE, NODE_OPTIONS: SERVICE_NODE_OPTIONS, DATABASE_URL: databaseUrl, MIGRATE_ON_START: String(migrate) };
-  const measured = succeeded("the loader", await measureProcess(NODE, [LOAD_FILE, file, runId], env));
+  // On PGlite the process is an embedded one: the flags `crm-sync` runs with.
+  const flags = databaseUrl.startsWith("pglite:") ? EMBEDDED_NODE_FLAGS : [];
+  const measured = succeeded("the loader", await measureProcess(NODE, [...flags, LOAD_FILE, file, runId], env));
   return { wallMs: measured.wallMs, peakRssMb: measured.peakRssMb, output: LoaderOutput.parse(lastJsonLine(measured)) };
 }
 

@@ -4,7 +4,7 @@ export { PubSubEnv, requirePushAuth } from "./pubsub-env.ts";
 export { BlobEnv } from "./blob-env.ts";
 export { DatabaseEnv } from "./database-env.ts";
 export { DURATION_PATTERN, parseDuration } from "./duration.ts";
-export { SERVICE_NODE_OPTIONS } from "./node-options.ts";
+export { EMBEDDED_NODE_FLAGS, SERVICE_NODE_OPTIONS } from "./node-options.ts";
 export { CHROMIUM_FLAGS } from "./chromium-flags.ts";
 export { DEBIAN_CHROMIUM_PATHS } from "./chromium-paths.ts";
 export { databaseTimeoutsEnv, sessionTimeoutsOf, SHORT_DATABASE_TIMEOUTS } from "./database-timeouts-env.ts";

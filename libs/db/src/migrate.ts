@@ -24,6 +24,7 @@ export async function migrate(db: Database, options: MigrateOptions = {}): Promi
   const files = await readMigrationFiles(options.dir ?? DEFAULT_MIGRATIONS_DIR);
   const applied: string[] = [];
   try {
+    if (await allRecorded(db, files)) return applied;
     for (;;) {
       const next = await db.sql.begin(async (tx) => {
         if (db.transactionSettings !== "") await tx.unsafe(db.transactionSettings);
@@ -36,6 +37,21 @@ export async function migrate(db: Database, options: MigrateOptions = {}): Promi
   } catch (error) {
     throw isSyncError(error) ? error : toDbError(error);
   }
+}
+
+/**
+ * Whether this ledger already records every file, unchanged: then there is nothing to apply, and
+ * the check costs two reads instead of a transaction with a lock and DDL. Every service start and
+ * every `crm-sync load` asks, and nearly always the answer is yes. Anything else (a pending file,
+ * an edited one, files only supabase's ledger lists, no ledger yet) takes the locked path below,
+ * which decides as before.
+ */
+async function allRecorded(db: Database, files: MigrationFile[]): Promise<boolean> {
+  const [ledger] = await db.sql<{ exists: boolean }[]>`select to_regclass('crm_sync.schema_migrations') is not null as exists`;
+  if (ledger?.exists !== true) return false;
+  const rows = await db.sql<{ name: string; sha256: string }[]>`select name, sha256 from crm_sync.schema_migrations`;
+  const recorded = new Map(rows.map((row) => [row.name, row.sha256]));
+  return files.every((file) => recorded.get(file.name) === file.sha256);
 }
 
 /** Under the lock: checks applied files are unchanged, applies the first pending one if any. */

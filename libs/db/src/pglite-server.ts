@@ -1,4 +1,10 @@
-import { mkdir } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { access, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { EMBEDDED_NODE_FLAGS } from "@crm-sync/config";
+import { pgliteStartParams } from "./pglite-settings.ts";
 
 export interface PgliteServer {
   /** postgres:// URL of the socket server on 127.0.0.1. */
@@ -6,15 +12,22 @@ export interface PgliteServer {
   stop(): Promise<void>;
 }
 
+const INITDB = fileURLToPath(new URL("./pglite-initdb.ts", import.meta.url));
+
 /**
- * Server settings for the embedded database, after PGlite's own start-up parameters (which
- * already run it with fsync off: a local copy that the next sync rebuilds, so no other relaxed
- * durability is needed). PGlite allocates shared_buffers inside its WebAssembly memory, which
- * never shrinks: at its 128 MB default, opening a 100k-customer directory took 414 MB RSS and a
- * 100k-row load peaked at 866 MB; at 16 MB, 257 MB and 750 MB, and the load took as long (its
- * files are the OS page cache's to keep). The loader's own work_mem made no difference there.
+ * A new data directory is made by a child process. PGlite runs initdb in a second, in-memory
+ * instance and copies its files over as a tar archive: about 450 MB of memory that garbage
+ * collection gave back only in part, so a `crm-sync start` on a new home still held 357 MB
+ * after its first sync against 268 MB on an existing one. In a child it all ends with the child.
  */
-export const PGLITE_SETTINGS: readonly string[] = ["shared_buffers=16MB"];
+async function createPgliteDirectory(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  if (await access(join(dataDir, "PG_VERSION")).then(() => true, () => false)) return;
+  await promisify(execFile)(process.execPath, [...EMBEDDED_NODE_FLAGS, INITDB, dataDir]).catch((error: unknown) => {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim().split("\n").slice(-3).join(" | ");
+    throw new Error(`Creating the embedded database directory failed: ${stderr}`, { cause: error });
+  });
+}
 
 /**
  * PGlite is one single-user Postgres in this process; the socket server speaks the wire
@@ -23,10 +36,10 @@ export const PGLITE_SETTINGS: readonly string[] = ["shared_buffers=16MB"];
  * while the first is open, so clients must use a pool of one.
  */
 export async function startPgliteServer(dataDir: string | undefined): Promise<PgliteServer> {
+  if (dataDir !== undefined) await createPgliteDirectory(dataDir);
   // Loaded only when asked for: services on Postgres start without PGlite's WebAssembly.
   const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite-socket")]);
-  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
-  const startParams = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ["-c", setting])];
+  const startParams = pgliteStartParams(PGlite.defaultStartParams);
   const pglite = await PGlite.create(dataDir === undefined ? { startParams } : { dataDir, startParams });
   const server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: 0 });
   try {

@@ -133,6 +133,33 @@ describe.skipIf(gate("Postgres", await postgresMissing()))("migrate on Postgres"
     expect(await recorded(db)).toEqual(migrationNames);
   });
 
+  it("finds nothing pending without queueing on the migration lock", async () => {
+    const db = await connect();
+    await migrate(db);
+    // Another migrator holds the lock. With a lock timeout, a check that queued for it would fail
+    // (lock timeout, SQLSTATE 55P03) instead of hanging; one that only reads the ledger returns at once.
+    const holder = await connect();
+    const waiting = await openDatabase(database.url, { max: 1, timeouts: { statementMs: 0, lockMs: 200, idleInTransactionMs: 0 } });
+    open.push(waiting);
+    await holder.sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext('crm_sync.migrate'))`;
+      expect(await migrate(waiting)).toEqual([]);
+    });
+  });
+
+  it("still queues on the lock when a file is pending", async () => {
+    const db = await connect();
+    await migrate(db);
+    await db.sql`delete from crm_sync.schema_migrations where name = ${migrationNames.at(-1) ?? ""}`;
+    const holder = await connect();
+    const waiting = await openDatabase(database.url, { max: 1, timeouts: { statementMs: 0, lockMs: 200, idleInTransactionMs: 0 } });
+    open.push(waiting);
+    await holder.sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext('crm_sync.migrate'))`;
+      expect(await rejection(migrate(waiting))).toMatchObject({ code: "DB_UNAVAILABLE", cause: { code: "55P03" } });
+    });
+  });
+
   it("lets two migrators started together finish without colliding, applying each file once", async () => {
     const [left, right] = await Promise.all([connect(), connect()]);
     const results = await Promise.all([migrate(left), migrate(right)]);

@@ -1,6 +1,6 @@
 import express, { type Express } from "express";
 import { DEAD_LETTER_TOPIC, subscriptionName } from "@crm-sync/contracts";
-import { pushHandler, pushRawHandler, type EventBus, type EventHandler, type OidcVerifier, type RawHandler, type Subscription } from "@crm-sync/bus";
+import { pushHandler, pushRawHandler, type EventBus, type EventHandler, type OidcVerifier, type RawHandler, type Subscription } from "@crm-sync/bus/local";
 import type { Database } from "@crm-sync/db";
 import type { Logger } from "@crm-sync/logging";
 import { healthRouter } from "@crm-sync/server";

@@ -1,6 +1,6 @@
 import express, { type Express } from "express";
 import { TOPICS } from "@crm-sync/contracts";
-import { pushHandler, type OidcVerifier } from "@crm-sync/bus";
+import { pushHandler, type OidcVerifier } from "@crm-sync/bus/local";
 import type { Logger } from "@crm-sync/logging";
 import { healthRouter } from "@crm-sync/server";
 import type { Scraper } from "./scraper.ts";

@@ -1,7 +1,7 @@
 import express, { type Express } from "express";
 import { TOPICS, subscriptionName } from "@crm-sync/contracts";
-import { pushHandler, type EventBus, type OidcVerifier, type Subscription } from "@crm-sync/bus";
-import type { BlobStore } from "@crm-sync/blob";
+import { pushHandler, type EventBus, type OidcVerifier, type Subscription } from "@crm-sync/bus/local";
+import type { BlobStore } from "@crm-sync/blob/local";
 import type { Database } from "@crm-sync/db";
 import type { Logger } from "@crm-sync/logging";
 import { healthRouter } from "@crm-sync/server";

@@ -1,6 +1,6 @@
 import pino from "pino";
-import { FileBlobStore } from "@crm-sync/blob";
-import { InMemoryBus } from "@crm-sync/bus";
+import { FileBlobStore } from "@crm-sync/blob/local";
+import { InMemoryBus } from "@crm-sync/bus/local";
 import { migrate, openDatabase } from "@crm-sync/db";
 import { startFakePortal, type RunningFakePortal } from "@crm-sync/fake-qashier";
 import { createLoader } from "@crm-sync/loader";

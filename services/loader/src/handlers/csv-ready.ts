@@ -1,6 +1,6 @@
 import { makeEvent, type DataOf, type EventType } from "@crm-sync/contracts";
-import { BlobNotFoundError, isExportObjectName, readWithStallTimeout, type BlobStore } from "@crm-sync/blob";
-import type { EventBus, EventHandler, HandlerOutcome } from "@crm-sync/bus";
+import { BlobNotFoundError, isExportObjectName, readWithStallTimeout, type BlobStore } from "@crm-sync/blob/local";
+import type { EventBus, EventHandler, HandlerOutcome } from "@crm-sync/bus/local";
 import type { Database } from "@crm-sync/db";
 import { SyncError, isSyncError, toSyncError } from "@crm-sync/errors";
 import { forRun, type Logger } from "@crm-sync/logging";

@@ -1,4 +1,4 @@
-import { schedulerRoute, type OidcVerifier } from "@crm-sync/bus";
+import { schedulerRoute, type OidcVerifier } from "@crm-sync/bus/local";
 import type { Router } from "express";
 import type { NotifierContext } from "../context.ts";
 import { checkStaleness } from "../staleness-watch.ts";

@@ -1,4 +1,4 @@
-import { EVIDENCE_PREFIX, EXPORTS_PREFIX } from "@crm-sync/blob";
+import { EVIDENCE_PREFIX, EXPORTS_PREFIX } from "@crm-sync/blob/local";
 /**
  * Blob names. The export's date folder is the UTC date the run was requested, not the date
  * the scrape happened, so every redelivery of one run computes the same name and finds it.

@@ -1,4 +1,4 @@
-import { BlobExistsError, type BlobInfo, type BlobStore } from "@crm-sync/blob";
+import { BlobExistsError, type BlobInfo, type BlobStore } from "@crm-sync/blob/local";
 import { SyncError } from "@crm-sync/errors";
 
 /**

@@ -1,5 +1,5 @@
 import type { Artifact } from "@crm-sync/contracts";
-import { BlobExistsError, type BlobStore } from "@crm-sync/blob";
+import { BlobExistsError, type BlobStore } from "@crm-sync/blob/local";
 import type { Logger } from "@crm-sync/logging";
 import { artifactObjectName } from "../domain/object-names.ts";
 import type { LocalArtifact } from "../portal/portal-export.ts";

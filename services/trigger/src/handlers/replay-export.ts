@@ -1,7 +1,7 @@
 import type { RequestHandler } from "express";
 import { parse } from "csv-parse";
 import { z } from "zod";
-import { EXPORTS_PREFIX, isExportObjectName, type BlobStore } from "@crm-sync/blob";
+import { EXPORTS_PREFIX, isExportObjectName, type BlobStore } from "@crm-sync/blob/local";
 import { describeIssues, makeEvent } from "@crm-sync/contracts";
 import { toRunView } from "../domain/run-view.ts";
 import { apiRequest } from "../domain/single-flight.ts";

@@ -1,4 +1,4 @@
-import { schedulerRoute, type OidcVerifier } from "@crm-sync/bus";
+import { schedulerRoute, type OidcVerifier } from "@crm-sync/bus/local";
 import type { Logger } from "@crm-sync/logging";
 import type { Router } from "express";
 
