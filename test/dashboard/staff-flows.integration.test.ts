@@ -231,7 +231,7 @@ describe.skipIf(gate("Postgres and Chromium", await missing()))("staff run it wi
     }
   });
 
-  it("shows a failure in plain words with its code and the screenshot inline, fetched with the token", async () => {
+  it("shows a failure in plain words with its code and the screenshot inline for operators, fetched with the token; a viewer gets the words and a note, not the screenshot", async () => {
     const { body } = await api("/v1/syncs", OPERATOR, "POST");
     const runId = (body?.["run"] as { runId: string }).runId;
     runs["failed"] = runId;
@@ -246,7 +246,15 @@ describe.skipIf(gate("Postgres and Chromium", await missing()))("staff run it wi
     }));
     await finished(runId);
     for (const language of ["en", "th"] as const) {
-      const page = await pageIn(language, VIEWER, `/runs/${runId}`);
+      const viewerPage = await pageIn(language, VIEWER, `/runs/${runId}`);
+      try {
+        await waitForText(viewerPage, "#failure-reason", "PORTAL_LAYOUT_CHANGED");
+        await waitForText(viewerPage, "#evidence-operators-only", language === "en" ? "only operators and approvers" : "ผู้ปฏิบัติงานและผู้อนุมัติ");
+        expect(await viewerPage.locator("img.evidence").count()).toBe(0);
+      } finally {
+        await viewerPage.close();
+      }
+      const page = await pageIn(language, OPERATOR, `/runs/${runId}`);
       try {
         await waitForText(page, "#failure-reason", "PORTAL_LAYOUT_CHANGED");
         await page.waitForFunction(() => ((document.querySelector("img.evidence") as HTMLImageElement | null)?.naturalWidth ?? 0) > 0);

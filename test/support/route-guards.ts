@@ -75,7 +75,7 @@ export const API_ROUTE_ROLES: Record<string, Role> = {
   "GET /v1/syncs/:runId/rejects": "viewer",
   "GET /v1/syncs/:runId/rejects.csv": "viewer",
   "GET /v1/syncs/:runId/removals": "viewer",
-  "GET /v1/syncs/:runId/screenshots/:index": "viewer",
+  "GET /v1/syncs/:runId/screenshots/:index": "operator",
   "GET /v1/history": "viewer",
   "GET /v1/trend": "viewer",
   "GET /v1/me": "viewer",

@@ -138,7 +138,8 @@ export function createTrigger(deps: TriggerDeps): Trigger {
   api.get("/syncs/:runId/rejects", viewer, listRejects(review));
   api.get("/syncs/:runId/rejects.csv", viewer, rejectsCsv(review));
   api.get("/syncs/:runId/removals", viewer, listRemovals(review));
-  api.get("/syncs/:runId/screenshots/:index", viewer, runScreenshot({ store, blobs: deps.blobs }));
+  // A screenshot of the portal may show customers: like the customer lookup, not for a status-only viewer.
+  api.get("/syncs/:runId/screenshots/:index", requireRole("operator", "Seeing failure screenshots", logger), runScreenshot({ store, blobs: deps.blobs }));
   const history = createHistoryStore(deps.db);
   api.get("/history", viewer, runHistory(history));
   api.get("/trend", viewer, runTrend(history));

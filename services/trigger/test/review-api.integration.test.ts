@@ -108,7 +108,7 @@ describe("run page, history and customer API", () => {
     expect((await t.db.sql`select discarded_by from crm_sync.runs where id = 'run-held-2'`)[0]).toEqual({ discarded_by: "test-approver" });
   });
 
-  it("serves a run's screenshot from the evidence store only, and nothing else by that route", async () => {
+  it("serves a run's screenshot from the evidence store only, to operators and approvers, and nothing else by that route", async () => {
     const shot = "artifacts/run-shot/1/portal.png";
     await blobs.put(shot, Buffer.from("not really a png"), { contentType: "image/png" });
     const artifacts = [
@@ -118,12 +118,15 @@ describe("run page, history and customer API", () => {
     await t.bus.publish(makeEvent("sync-failed", "run-shot", { stage: "scraping", code: "PORTAL_LAYOUT_CHANGED", retryable: false, message: "x", destinationUntouched: true, artifacts, attempt: 1 }));
     await t.drain();
     await waitFor(async () => (await t.trigger.store.get("run-shot"))?.status === "failed");
-    const served = await call("viewer", "/v1/syncs/run-shot/screenshots/0");
+    const served = await call("operator", "/v1/syncs/run-shot/screenshots/0");
     expect([served.status, served.type, served.text]).toEqual([200, "image/png", "not really a png"]);
+    // The portal's page may show customers: a status-only viewer is refused.
+    const refused = await call("viewer", "/v1/syncs/run-shot/screenshots/0");
+    expect([refused.status, refused.json()["error"]["code"]]).toEqual([403, "ROLE_REQUIRED"]);
     // An export named as a screenshot is not evidence: never served through this route.
-    expect((await call("viewer", "/v1/syncs/run-shot/screenshots/1")).status).toBe(404);
-    expect((await call("viewer", "/v1/syncs/run-shot/screenshots/2")).status).toBe(404);
-    expect((await call("viewer", "/v1/syncs/run-shot/screenshots/x")).status).toBe(400);
+    expect((await call("approver", "/v1/syncs/run-shot/screenshots/1")).status).toBe(404);
+    expect((await call("approver", "/v1/syncs/run-shot/screenshots/2")).status).toBe(404);
+    expect((await call("approver", "/v1/syncs/run-shot/screenshots/x")).status).toBe(400);
   });
 
   it("pages through history without skipping or repeating a run, and draws the trend from the runs", async () => {

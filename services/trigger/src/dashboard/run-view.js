@@ -22,9 +22,12 @@ function stageList(run) {
   }));
 }
 
-async function screenshots(run) {
+async function screenshots(run, ctx) {
   const shots = run.artifacts.filter((artifact) => artifact.kind === "screenshot");
   if (shots.length === 0) return null;
+  const heading = el("h2", { id: "evidence-heading" }, t("run.evidence"));
+  // The portal's page may show customers: the API serves it to operators and approvers only.
+  if (ctx.me.role === "viewer") return el("section", { id: "evidence", "aria-labelledby": "evidence-heading" }, heading, el("p", { class: "muted", id: "evidence-operators-only" }, t("run.screenshotOperatorsOnly", { n: formatNumber(shots.length) })));
   const figures = await Promise.all(shots.map(async (_shot, index) => {
     try {
       const url = URL.createObjectURL(await blob(`/v1/syncs/${encodeURIComponent(run.runId)}/screenshots/${index}`));
@@ -33,7 +36,7 @@ async function screenshots(run) {
       return el("p", { class: "muted" }, t("run.screenshotUnavailable", { why: error.message }));
     }
   }));
-  return el("section", { id: "evidence", "aria-labelledby": "evidence-heading" }, el("h2", { id: "evidence-heading" }, t("run.evidence")), figures);
+  return el("section", { id: "evidence", "aria-labelledby": "evidence-heading" }, heading, figures);
 }
 
 function failure(run) {
@@ -119,7 +122,7 @@ export async function runView(view, ctx, runId) {
       failure(run),
     ];
     // While the run moves, only its state is redrawn; the slower parts come once it has settled.
-    if (!live) parts.push(await screenshots(run), await heldReview(run, ctx, reload), await rejectedRows(run));
+    if (!live) parts.push(await screenshots(run, ctx), await heldReview(run, ctx, reload), await rejectedRows(run));
     view.replaceChildren(...parts.filter(Boolean));
   }
 
