@@ -7,7 +7,8 @@ import { z } from "zod";
 export const RunPhase = z.enum(["queued", "scraping", "loading", "done", "failed"]);
 export type RunPhase = z.infer<typeof RunPhase>;
 
-const Counts = z.object({
+/** A run's counts as the API and the status view give them. */
+export const RunCounts = z.object({
   rows: z.number(),
   inserted: z.number(),
   updated: z.number(),
@@ -30,7 +31,7 @@ export const RunView = z.object({
   startedAt: z.string().nullable(),
   stageChangedAt: z.string(),
   finishedAt: z.string().nullable(),
-  counts: Counts.nullable(),
+  counts: RunCounts.nullable(),
   durationMs: z.number().nullable(),
   error: z.object({ code: z.string(), message: z.string(), retryable: z.boolean(), summary: z.string() }).nullable(),
   destinationUntouched: z.boolean().nullable(),

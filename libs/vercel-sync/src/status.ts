@@ -7,7 +7,7 @@
 import { createClient, type PostgrestError } from "@supabase/supabase-js";
 import { z } from "zod";
 import { phaseOf, Stage } from "../../contracts/src/index.ts";
-import { FreshnessView, RunPhase } from "../../trigger-client/src/index.ts";
+import { FreshnessView, RunCounts, RunPhase } from "../../trigger-client/src/index.ts";
 
 export interface StatusClientOptions {
   /** `https://<project-ref>.supabase.co` */
@@ -64,16 +64,6 @@ const Timestamp = z.string().transform((text, ctx) => {
   return at.toISOString();
 });
 
-const Counts = z.object({
-  rows: z.number(),
-  inserted: z.number(),
-  updated: z.number(),
-  unchanged: z.number(),
-  softDeleted: z.number(),
-  revived: z.number(),
-  rejected: z.number(),
-});
-
 /** What staff see, as the trigger's run view says it: queued → scraping → loading → done, or failed. */
 function phaseFor(status: "queued" | "running" | "succeeded" | "failed", stage: string): RunPhase {
   if (status === "failed") return "failed";
@@ -94,7 +84,7 @@ const RunStatusRow = z
     requested_at: Timestamp,
     started_at: Timestamp.nullable(),
     finished_at: Timestamp.nullable(),
-    counts: Counts.nullable(),
+    counts: RunCounts.nullable(),
     duration_ms: z.number().int().nullable(),
     error_code: z.string().nullable(),
     error_message: z.string().nullable(),
