@@ -254,6 +254,9 @@ bind gcloud pubsub topics add-iam-policy-binding sync-dead-letter \
 
 if [[ -n "${VERCEL_TEAM}" ]]; then
   log "Vercel app: Workload Identity Federation"
+  gcloud services enable \
+    sts.googleapis.com \
+    iamcredentials.googleapis.com
   VERCEL_SA="crm-sync-vercel@${PROJECT}.iam.gserviceaccount.com"
   ensure_service_account crm-sync-vercel "crm-sync Vercel app (publishes sync requests)"
   # The trigger consumes sync-requested and decides single-flight: the app may publish there and nowhere else.

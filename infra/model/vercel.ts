@@ -11,6 +11,12 @@ export const VERCEL_SERVICE_ACCOUNT_ID = "crm-sync-vercel";
 export const VERCEL_POOL_ID = "crm-sync-vercel";
 export const VERCEL_PROVIDER_ID = "vercel";
 
+/**
+ * The app exchanges its token at Google's STS, then has IAM Credentials mint the account's access
+ * token (libs/vercel-sync/src/credentials.ts): both APIs must be on in the project.
+ */
+export const VERCEL_APIS = ["sts.googleapis.com", "iamcredentials.googleapis.com"] as const;
+
 /** The one topic the app may publish to: the trigger consumes it and decides single-flight. */
 export const VERCEL_PUBLISH_TOPIC = TOPICS.syncRequested;
 

@@ -1,4 +1,5 @@
 import {
+  VERCEL_APIS,
   VERCEL_APP_VARIABLES,
   VERCEL_POOL_ID,
   VERCEL_PROVIDER_ID,
@@ -37,6 +38,7 @@ export function renderVercel(): string {
     `--attribute-condition=${doubleQuoted(vercelAttributeCondition(team, "${VERCEL_PROJECT}", "${VERCEL_ENVIRONMENT}"))}`,
   ];
   const body = [
+    command("gcloud services enable", [...VERCEL_APIS]),
     `VERCEL_SA="${VERCEL_SERVICE_ACCOUNT_ID}@\${PROJECT}.iam.gserviceaccount.com"`,
     `ensure_service_account ${VERCEL_SERVICE_ACCOUNT_ID} "crm-sync Vercel app (publishes sync requests)"`,
     "# The trigger consumes sync-requested and decides single-flight: the app may publish there and nowhere else.",

@@ -378,6 +378,7 @@ describe("infra/deploy.sh", () => {
     it("creates nothing for the Vercel app without VERCEL_TEAM", () => {
       for (const run of [first, second]) {
         expect(callsOf(run.calls, "iam", "workload-identity-pools")).toEqual([]);
+        expect(run.calls.filter((c) => c.args.includes("sts.googleapis.com"))).toEqual([]);
         expect(run.calls.filter((c) => c.args.some((a) => a.includes("crm-sync-vercel")))).toEqual([]);
         expect(run.output).not.toContain("GCP_WORKLOAD_IDENTITY_POOL_ID");
       }
@@ -426,6 +427,8 @@ describe("infra/deploy.sh", () => {
 
     it("creates the account, the pool and Vercel's OIDC provider with exactly these flags", () => {
       expect(first.code, first.output).toBe(0);
+      // The token exchange (STS) and the impersonation (IAM Credentials) the package calls.
+      expect(callsOf(first.calls, "services", "enable").flatMap((c) => c.args)).toEqual(expect.arrayContaining(["sts.googleapis.com", "iamcredentials.googleapis.com"]));
       expect(callsOf(first.calls, "iam", "service-accounts", "create", "crm-sync-vercel")).toHaveLength(1);
       expect(callsOf(first.calls, "iam", "workload-identity-pools", "create").map((c) => c.args)).toEqual([
         ["iam", "workload-identity-pools", "create", "crm-sync-vercel", "--location=global", "--display-name=crm-sync Vercel app"],
