@@ -279,7 +279,7 @@ describe("infra/deploy.sh", () => {
           .filter((c) => flagValue(c, "role") === "roles/pubsub.publisher")
           .map((c) => flagValue(c, "member"));
       expect(publishers("scrape-requested")).toEqual([`serviceAccount:${serviceAccount("crm-sync-trigger")}`]);
-      // The trigger records API requests itself; only Cloud Scheduler (and apps granted by hand) publish requests.
+      // The trigger records API requests itself; only Cloud Scheduler (and, with VERCEL_TEAM, the Vercel app) publish requests.
       expect(publishers("sync-requested")).not.toContain(`serviceAccount:${serviceAccount("crm-sync-trigger")}`);
     });
 
