@@ -21,6 +21,13 @@ EVIDENCE_RETENTION_DAYS="${EVIDENCE_RETENTION_DAYS:-30}" # days the bucket keeps
 : "${ALERT_FROM:?set ALERT_FROM: sender address of the alert emails}"
 IMAGE_TAG="${IMAGE_TAG:-$(git rev-parse --short HEAD)}" # image tag to build and deploy
 SKIP_BUILD="${SKIP_BUILD:-0}" # 1: deploy images already pushed under IMAGE_TAG
+VERCEL_TEAM="${VERCEL_TEAM:-}" # Vercel team slug; when set, the Vercel app may publish sync requests through Workload Identity Federation
+[[ "${VERCEL_TEAM}" =~ ^([a-z0-9][a-z0-9-]*)?$ ]] || { echo "deploy.sh: VERCEL_TEAM must be a Vercel team slug: lowercase letters, digits and hyphens" >&2; exit 1; }
+VERCEL_PROJECT="${VERCEL_PROJECT:-}" # name of the Vercel project whose functions may publish
+[[ "${VERCEL_PROJECT}" =~ ^([a-z0-9._-]{1,100})?$ ]] || { echo "deploy.sh: VERCEL_PROJECT must be a Vercel project name: lowercase letters, digits, dots, underscores and hyphens" >&2; exit 1; }
+[[ -z "${VERCEL_TEAM}" || -n "${VERCEL_PROJECT}" ]] || { echo "deploy.sh: VERCEL_PROJECT must be set when VERCEL_TEAM is: name of the Vercel project whose functions may publish" >&2; exit 1; }
+VERCEL_ENVIRONMENT="${VERCEL_ENVIRONMENT:-production}" # the Vercel environment admitted
+[[ "${VERCEL_ENVIRONMENT}" =~ ^(production|preview|development)$ ]] || { echo "deploy.sh: VERCEL_ENVIRONMENT must be production, preview or development" >&2; exit 1; }
 
 log() { printf '\n==> %s\n' "$*" >&2; }
 die() { printf 'deploy.sh: %s\n' "$*" >&2; exit 1; }
@@ -244,6 +251,50 @@ bind gcloud pubsub topics add-iam-policy-binding csv-ready \
 bind gcloud pubsub topics add-iam-policy-binding sync-dead-letter \
   --member="${PUBSUB_AGENT}" \
   --role=roles/pubsub.publisher
+
+if [[ -n "${VERCEL_TEAM}" ]]; then
+  log "Vercel app: Workload Identity Federation"
+  gcloud services enable \
+    sts.googleapis.com \
+    iamcredentials.googleapis.com
+  VERCEL_SA="crm-sync-vercel@${PROJECT}.iam.gserviceaccount.com"
+  ensure_service_account crm-sync-vercel "crm-sync Vercel app (publishes sync requests)"
+  # The trigger consumes sync-requested and decides single-flight: the app may publish there and nowhere else.
+  bind gcloud pubsub topics add-iam-policy-binding sync-requested \
+    --member="serviceAccount:${VERCEL_SA}" \
+    --role=roles/pubsub.publisher
+  if quiet gcloud iam workload-identity-pools describe crm-sync-vercel --location=global; then
+    gcloud iam workload-identity-pools update crm-sync-vercel \
+      --location=global \
+      --display-name="crm-sync Vercel app"
+  else
+    gcloud iam workload-identity-pools create crm-sync-vercel \
+      --location=global \
+      --display-name="crm-sync Vercel app"
+  fi
+  # The condition is set on every run, so a changed project or environment replaces the old one.
+  if quiet gcloud iam workload-identity-pools providers describe vercel --location=global --workload-identity-pool=crm-sync-vercel; then
+    gcloud iam workload-identity-pools providers update-oidc vercel \
+      --location=global \
+      --workload-identity-pool=crm-sync-vercel \
+      --issuer-uri="https://oidc.vercel.com/${VERCEL_TEAM}" \
+      --allowed-audiences="https://vercel.com/${VERCEL_TEAM}" \
+      --attribute-mapping=google.subject=assertion.sub \
+      --attribute-condition="assertion.sub == 'owner:${VERCEL_TEAM}:project:${VERCEL_PROJECT}:environment:${VERCEL_ENVIRONMENT}'"
+  else
+    gcloud iam workload-identity-pools providers create-oidc vercel \
+      --location=global \
+      --workload-identity-pool=crm-sync-vercel \
+      --issuer-uri="https://oidc.vercel.com/${VERCEL_TEAM}" \
+      --allowed-audiences="https://vercel.com/${VERCEL_TEAM}" \
+      --attribute-mapping=google.subject=assertion.sub \
+      --attribute-condition="assertion.sub == 'owner:${VERCEL_TEAM}:project:${VERCEL_PROJECT}:environment:${VERCEL_ENVIRONMENT}'"
+  fi
+  # The provider's condition decides who is a principal of the pool; those may act as the account.
+  bind gcloud iam service-accounts add-iam-policy-binding "${VERCEL_SA}" \
+    --member="principalSet://iam.googleapis.com/projects/${PROJECT_NUMBER}/locations/global/workloadIdentityPools/crm-sync-vercel/*" \
+    --role=roles/iam.workloadIdentityUser
+fi
 
 log "Images ${IMAGE_TAG}"
 if [[ "${SKIP_BUILD}" != 1 ]]; then
@@ -588,3 +639,12 @@ else
 fi
 
 log "Done. Dashboard: ${TRIGGER_URL}"
+
+if [[ -n "${VERCEL_TEAM}" ]]; then
+  log "Set these in the Vercel project (Settings, Environment Variables, ${VERCEL_ENVIRONMENT}):"
+  printf '%s=%s\n' GCP_PROJECT_ID "${PROJECT}"
+  printf '%s=%s\n' GCP_PROJECT_NUMBER "${PROJECT_NUMBER}"
+  printf '%s=%s\n' GCP_WORKLOAD_IDENTITY_POOL_ID "crm-sync-vercel"
+  printf '%s=%s\n' GCP_WORKLOAD_IDENTITY_POOL_PROVIDER_ID "vercel"
+  printf '%s=%s\n' GCP_SERVICE_ACCOUNT_EMAIL "${VERCEL_SA}"
+fi

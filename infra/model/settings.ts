@@ -9,6 +9,8 @@ export interface Setting {
   fallback?: string;
   /** A bash regex the value must match; deploy.sh stops before touching anything otherwise. */
   pattern?: { regex: string; expected: string };
+  /** Another setting that, when not empty, makes this one required. */
+  requiredWith?: string;
 }
 
 const WHOLE_DAYS = { regex: "^[1-9][0-9]*$", expected: "a whole number of days, at least 1" };
@@ -25,6 +27,27 @@ export const SETTINGS: readonly Setting[] = [
   { name: "ALERT_FROM", about: "sender address of the alert emails" },
   { name: "IMAGE_TAG", about: "image tag to build and deploy", fallback: "$(git rev-parse --short HEAD)" },
   { name: "SKIP_BUILD", about: "1: deploy images already pushed under IMAGE_TAG", fallback: "0" },
+  // The Vercel app's Workload Identity Federation (model/vercel.ts): created only when VERCEL_TEAM is set.
+  {
+    name: "VERCEL_TEAM",
+    about: "Vercel team slug; when set, the Vercel app may publish sync requests through Workload Identity Federation",
+    fallback: "",
+    pattern: { regex: "^([a-z0-9][a-z0-9-]*)?$", expected: "a Vercel team slug: lowercase letters, digits and hyphens" },
+  },
+  {
+    // Required with a team: without it the provider would admit every project of the team.
+    name: "VERCEL_PROJECT",
+    about: "name of the Vercel project whose functions may publish",
+    fallback: "",
+    requiredWith: "VERCEL_TEAM",
+    pattern: { regex: "^([a-z0-9._-]{1,100})?$", expected: "a Vercel project name: lowercase letters, digits, dots, underscores and hyphens" },
+  },
+  {
+    name: "VERCEL_ENVIRONMENT",
+    about: "the Vercel environment admitted",
+    fallback: "production",
+    pattern: { regex: "^(production|preview|development)$", expected: "production, preview or development" },
+  },
 ];
 
 /** Where Scheduler runs the jobs and in which clock (DESIGN.md: 02:00 Asia/Bangkok). */

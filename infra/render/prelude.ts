@@ -71,6 +71,10 @@ function settingsBlock(): string {
       const message = `deploy.sh: ${setting.name} must be ${setting.pattern.expected}`;
       lines.push(`[[ "\${${setting.name}}" =~ ${setting.pattern.regex} ]] || { echo "${message}" >&2; exit 1; }`);
     }
+    if (setting.requiredWith !== undefined) {
+      const message = `deploy.sh: ${setting.name} must be set when ${setting.requiredWith} is: ${setting.about}`;
+      lines.push(`[[ -z "\${${setting.requiredWith}}" || -n "\${${setting.name}}" ]] || { echo "${message}" >&2; exit 1; }`);
+    }
   }
   return lines.join("\n");
 }

@@ -6,6 +6,7 @@ import { DEAD_LETTER_SUBSCRIPTION, pushPath, serviceSubscriptionSpecs, type Serv
 import { parseEnv } from "@crm-sync/config";
 import { artifactObjectName, exportObjectName } from "@crm-sync/scraper";
 import { ALL_TOPICS, DEAD_LETTER_TOPIC, parseSyncRequested } from "@crm-sync/contracts";
+import { parseVercelSyncEnv, VercelSyncEnv } from "../../libs/vercel-sync/src/env.ts";
 import { envKeys } from "../../infra/model/env-keys.ts";
 import { CLOUD_SERVICES } from "../../infra/model/cloud-services.ts";
 import { SERVICE_ENV_SCHEMAS } from "../../infra/model/service-envs.ts";
@@ -278,7 +279,7 @@ describe("infra/deploy.sh", () => {
           .filter((c) => flagValue(c, "role") === "roles/pubsub.publisher")
           .map((c) => flagValue(c, "member"));
       expect(publishers("scrape-requested")).toEqual([`serviceAccount:${serviceAccount("crm-sync-trigger")}`]);
-      // The trigger records API requests itself; only Cloud Scheduler (and apps granted by hand) publish requests.
+      // The trigger records API requests itself; only Cloud Scheduler (and, with VERCEL_TEAM, the Vercel app) publish requests.
       expect(publishers("sync-requested")).not.toContain(`serviceAccount:${serviceAccount("crm-sync-trigger")}`);
     });
 
@@ -374,6 +375,15 @@ describe("infra/deploy.sh", () => {
       expect(callsOf(first.calls, "iam", "service-accounts", "create", "crm-sync-scheduler")).toHaveLength(1);
     });
 
+    it("creates nothing for the Vercel app without VERCEL_TEAM", () => {
+      for (const run of [first, second]) {
+        expect(callsOf(run.calls, "iam", "workload-identity-pools")).toEqual([]);
+        expect(run.calls.filter((c) => c.args.includes("sts.googleapis.com"))).toEqual([]);
+        expect(run.calls.filter((c) => c.args.some((a) => a.includes("crm-sync-vercel")))).toEqual([]);
+        expect(run.output).not.toContain("GCP_WORKLOAD_IDENTITY_POOL_ID");
+      }
+    });
+
     it("schedules the daily sync with the bare body at 02:00 Asia/Bangkok", () => {
       const daily = callsOf(first.calls, "scheduler", "jobs", "create", "pubsub", "crm-sync-daily")[0] ?? { args: [], files: {} };
       expect(flagValue(daily, "schedule")).toBe("0 2 * * *");
@@ -383,6 +393,113 @@ describe("infra/deploy.sh", () => {
       expect(body).toBe('{"trigger":"schedule"}');
       const parsed = parseSyncRequested(JSON.parse(body), { messageId: "1234567890", publishTime: new Date() });
       expect(parsed.ok && parsed.event.data.trigger).toBe("schedule");
+    });
+  });
+
+  describe("with VERCEL_TEAM: the Vercel app publishes sync requests through Workload Identity Federation", () => {
+    const VERCEL = { VERCEL_TEAM: "club-team-01", VERCEL_PROJECT: "crm-button" };
+    const VERCEL_SA = serviceAccount("crm-sync-vercel");
+    const POOL_PRINCIPALS = `principalSet://iam.googleapis.com/projects/${FAKE_PROJECT_NUMBER}/locations/global/workloadIdentityPools/crm-sync-vercel/*`;
+    const providerFlags = (environment: string) => [
+      "--location=global",
+      "--workload-identity-pool=crm-sync-vercel",
+      "--issuer-uri=https://oidc.vercel.com/club-team-01",
+      "--allowed-audiences=https://vercel.com/club-team-01",
+      "--attribute-mapping=google.subject=assertion.sub",
+      `--attribute-condition=assertion.sub == 'owner:club-team-01:project:crm-button:environment:${environment}'`,
+    ];
+    let gcloud: FakeGcloud;
+    let first: { code: number | null; output: string; calls: GcloudCall[] };
+    let second: { code: number | null; output: string; calls: GcloudCall[] };
+
+    beforeAll(async () => {
+      gcloud = createFakeGcloud();
+      const run1 = await gcloud.runDeploy(SCRIPT, { ...SETTINGS, ...SECRET_VALUES, ...VERCEL });
+      first = { ...run1, calls: gcloud.calls() };
+      const run2 = await gcloud.runDeploy(SCRIPT, { ...SETTINGS, ...VERCEL });
+      second = { ...run2, calls: gcloud.calls() };
+    });
+
+    afterAll(() => rmSync(gcloud.dir, { recursive: true, force: true }));
+
+    /** Every call that names the Vercel account, wherever it appears. */
+    const touching = (calls: GcloudCall[], value: string) => calls.filter((c) => c.args.some((a) => a.includes(value)));
+
+    it("creates the account, the pool and Vercel's OIDC provider with exactly these flags", () => {
+      expect(first.code, first.output).toBe(0);
+      // The token exchange (STS) and the impersonation (IAM Credentials) the package calls.
+      expect(callsOf(first.calls, "services", "enable").flatMap((c) => c.args)).toEqual(expect.arrayContaining(["sts.googleapis.com", "iamcredentials.googleapis.com"]));
+      expect(callsOf(first.calls, "iam", "service-accounts", "create", "crm-sync-vercel")).toHaveLength(1);
+      expect(callsOf(first.calls, "iam", "workload-identity-pools", "create").map((c) => c.args)).toEqual([
+        ["iam", "workload-identity-pools", "create", "crm-sync-vercel", "--location=global", "--display-name=crm-sync Vercel app"],
+      ]);
+      expect(callsOf(first.calls, "iam", "workload-identity-pools", "providers", "create-oidc").map((c) => c.args)).toEqual([
+        ["iam", "workload-identity-pools", "providers", "create-oidc", "vercel", ...providerFlags("production")],
+      ]);
+    });
+
+    it("lets the account publish to sync-requested and do nothing else", () => {
+      const member = `serviceAccount:${VERCEL_SA}`;
+      const bindings = first.calls.filter((c) => flagValue(c, "member") === member);
+      expect(bindings.map((c) => [...c.args.slice(0, 4), flagValue(c, "role")])).toEqual([
+        ["pubsub", "topics", "add-iam-policy-binding", "sync-requested", "roles/pubsub.publisher"],
+      ]);
+      // No other topic, and nothing in the services' deploys or bindings names the account.
+      expect(touching(first.calls, VERCEL_SA).filter((c) => !bindings.includes(c) && c.args[1] !== "service-accounts")).toEqual([]);
+    });
+
+    it("lets the pool's principals, and only they, act as the account", () => {
+      const onAccount = callsOf(first.calls, "iam", "service-accounts", "add-iam-policy-binding", VERCEL_SA);
+      expect(onAccount.map((c) => [flagValue(c, "member"), flagValue(c, "role")])).toEqual([[POOL_PRINCIPALS, "roles/iam.workloadIdentityUser"]]);
+      expect(touching(first.calls, "workloadIdentityPools")).toEqual(onAccount);
+    });
+
+    it("only updates on a second run, with the same flags", () => {
+      expect(second.code, second.output).toBe(0);
+      const creates = second.calls.filter((c) => c.args.some((a) => a === "create" || a === "create-oidc") && c.args[0] !== "beta");
+      expect(creates).toEqual([]);
+      expect(callsOf(second.calls, "iam", "workload-identity-pools", "update").map((c) => c.args.slice(3))).toEqual([
+        ["crm-sync-vercel", "--location=global", "--display-name=crm-sync Vercel app"],
+      ]);
+      expect(callsOf(second.calls, "iam", "workload-identity-pools", "providers", "update-oidc").map((c) => c.args.slice(4))).toEqual([["vercel", ...providerFlags("production")]]);
+      expect(callsOf(second.calls, "iam", "service-accounts", "add-iam-policy-binding", VERCEL_SA).map((c) => flagValue(c, "member"))).toEqual([POOL_PRINCIPALS]);
+    });
+
+    it("admits another environment by replacing the provider's condition", async () => {
+      const run = await gcloud.runDeploy(SCRIPT, { ...SETTINGS, ...VERCEL, VERCEL_ENVIRONMENT: "preview" });
+      expect(run.code, run.output).toBe(0);
+      expect(callsOf(gcloud.calls(), "iam", "workload-identity-pools", "providers", "update-oidc").map((c) => c.args.slice(4))).toEqual([["vercel", ...providerFlags("preview")]]);
+    });
+
+    it("prints the variables @crm-sync/vercel reads, which are all it needs to publish (and no secret)", () => {
+      const printed = Object.fromEntries([...first.output.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1] ?? "", m[2] ?? ""]));
+      expect(printed).toEqual({
+        GCP_PROJECT_ID: PROJECT,
+        GCP_PROJECT_NUMBER: FAKE_PROJECT_NUMBER,
+        GCP_WORKLOAD_IDENTITY_POOL_ID: "crm-sync-vercel",
+        GCP_WORKLOAD_IDENTITY_POOL_PROVIDER_ID: "vercel",
+        GCP_SERVICE_ACCOUNT_EMAIL: VERCEL_SA,
+      });
+      expect(Object.keys(printed).filter((name) => !Object.keys(VercelSyncEnv.shape).includes(name))).toEqual([]);
+      // The package accepts them as its Workload Identity configuration, and refuses it without any one of them.
+      const supabase = { NEXT_PUBLIC_SUPABASE_URL: "https://ref.supabase.example.test", NEXT_PUBLIC_SUPABASE_ANON_KEY: "anon-key" };
+      expect(parseVercelSyncEnv({ ...supabase, ...printed })).toMatchObject({ CRM_SYNC_TRANSPORT: "pubsub", ...printed });
+      for (const name of Object.keys(printed)) {
+        expect(() => parseVercelSyncEnv({ ...supabase, ...printed, [name]: undefined }), name).toThrow(name);
+      }
+      for (const value of Object.values(SECRET_VALUES)) expect(first.output).not.toContain(value);
+    });
+
+    it.each([
+      [{ VERCEL_TEAM: "Club_Team" }, "VERCEL_TEAM must be a Vercel team slug"],
+      [{ VERCEL_TEAM: "club-team-01" }, "VERCEL_PROJECT must be set when VERCEL_TEAM is"],
+      [{ VERCEL_TEAM: "club-team-01", VERCEL_PROJECT: "crm'button" }, "VERCEL_PROJECT must be a Vercel project name"],
+      [{ ...VERCEL, VERCEL_ENVIRONMENT: "staging" }, "VERCEL_ENVIRONMENT must be production, preview or development"],
+    ])("refuses %j before touching anything", async (vercel, message) => {
+      const run = await gcloud.runDeploy(SCRIPT, { ...SETTINGS, ...vercel });
+      expect(run.code).not.toBe(0);
+      expect(run.output).toContain(`deploy.sh: ${message}`);
+      expect(gcloud.calls()).toEqual([]);
     });
   });
 });

@@ -44,7 +44,11 @@ for a in "$@"; do
 done
 verb=""; at=0
 for i in "\${!pos[@]}"; do
-  case "\${pos[$i]}" in create|describe|update|add|access) verb="\${pos[$i]}"; at=$i; break ;; esac
+  case "\${pos[$i]}" in
+    create|describe|update|add|access) verb="\${pos[$i]}"; at=$i; break ;;
+    # "iam workload-identity-pools providers create-oidc NAME" creates, "update-oidc" updates.
+    create-oidc|update-oidc) verb="\${pos[$i]%-oidc}"; at=$i; break ;;
+  esac
 done
 group="\${pos[*]:0:$at}"
 rest=("\${pos[@]:$((at + 1))}")
