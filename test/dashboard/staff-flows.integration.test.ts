@@ -198,6 +198,10 @@ describe.skipIf(gate("Postgres and Chromium", await missing()))("staff run it wi
       expect(await activeCustomers()).toBe(30);
       expect(await textOf(page, '#summary dd[data-fact="approved-by"]')).toContain("office-approver");
       expect(await textOf(page, '#counts dd[data-fact="softDeleted"]')).toBe("10");
+      // Every stage the run went through shows when it began, to the second.
+      for (const stage of ["parsing", "diffing", "committing"]) {
+        expect(await page.locator(`#stages li[data-stage="${stage}"] time`).textContent(), stage).toMatch(/ · \d{2}:\d{2}:\d{2}$/);
+      }
       await checked(page, "held-run-approved-en");
 
       // The other approver's Discard, pressed too late, is refused in plain words and changes nothing.

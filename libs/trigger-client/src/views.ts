@@ -30,6 +30,8 @@ export const RunView = z.object({
   requestedAt: z.string(),
   startedAt: z.string().nullable(),
   stageChangedAt: z.string(),
+  /** When the run first reached each stage it reported (absent from older triggers). */
+  stageTimes: z.record(z.string(), z.string()).optional(),
   finishedAt: z.string().nullable(),
   counts: RunCounts.nullable(),
   durationMs: z.number().nullable(),

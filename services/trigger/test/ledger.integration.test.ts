@@ -54,6 +54,12 @@ describe("run ledger projection (PGlite + in-memory bus)", () => {
       expect(run.sourceObject?.name).toBe(`exports/${run.runId}.csv`);
       expect(run.finishedAt).toBe(at(55).toISOString());
     }
+    // Each stage's first report is kept through the database; reversed, the outcome came first
+    // and a finished run takes no late progress.
+    const timeline = { scraping: at(5), uploading: at(30), parsing: at(35), committing: at(50) };
+    const expected = Object.fromEntries(Object.entries(timeline).map(([stage, when]) => [stage, when.toISOString()]));
+    expect([runs[0]?.stageTimes, runs[2]?.stageTimes]).toEqual([expected, expected]);
+    expect(runs[1]?.stageTimes).toEqual({});
   });
 
   it("never reopens a finished run when progress arrives late", async () => {

@@ -54,6 +54,18 @@ export function formatDateTime(iso) {
   }).format(new Date(iso));
 }
 
+/** A time of day to the second, in Bangkok: the stages of one run are seconds apart. */
+export function formatTime(iso) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(catalog.format.locale, {
+    timeZone: catalog.format.timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+  }).format(new Date(iso));
+}
+
 export function formatDuration(milliseconds) {
   const unit = catalog.format.durationUnits;
   const total = Math.max(0, Math.round(milliseconds / 1000));

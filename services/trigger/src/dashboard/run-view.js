@@ -3,7 +3,7 @@
 // touched, the screenshot, a held run's would-be removals with Approve / Discard, rejected rows.
 import { api, blob, download, followToEnd, isActive, post, Unauthorized } from "./api.js";
 import { el, facts, table } from "./dom.js";
-import { currentLanguage, errorText, formatDateTime, formatNumber, m, t } from "./i18n.js";
+import { currentLanguage, errorText, formatDateTime, formatNumber, formatTime, m, t } from "./i18n.js";
 import { countsList, durationText, requestedBy, runName, statusText, tableTouched } from "./run-words.js";
 
 const STAGES = ["queued", "scraping", "uploading", "parsing", "diffing", "committing"];
@@ -13,11 +13,12 @@ function stageList(run) {
   const done = run.status === "succeeded";
   return el("ol", { id: "stages", class: "stages" }, STAGES.map((stage, index) => {
     const state = done || index < at ? "reached" : index === at ? (run.status === "failed" ? "failed" : "current") : "";
-    // The ledger keeps when the run was requested, started, last changed stage and finished.
-    const time = index === 0 ? run.requestedAt : index === 1 ? run.startedAt : index === at && !done ? run.stageChangedAt : null;
+    // When the run first reached each stage it reported; a run recorded before the ledger kept
+    // those has only its request, start and last stage change.
+    const time = run.stageTimes?.[stage] ?? (index === 0 ? run.requestedAt : index === 1 ? run.startedAt : index === at && !done ? run.stageChangedAt : null);
     return el("li", { class: state, "data-stage": stage, "aria-current": state === "current" ? "step" : null },
       m("stages", stage) ?? stage,
-      time ? el("span", { class: "muted" }, ` · ${formatDateTime(time)}`) : null,
+      time ? el("time", { class: "muted", datetime: time }, ` · ${formatTime(time)}`) : null,
       state === "failed" ? el("strong", {}, ` · ${t("run.failedHere")}`) : null);
   }));
 }

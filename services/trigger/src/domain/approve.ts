@@ -5,6 +5,10 @@ export type DiscardResult = { ok: true; run: Run } | { ok: false; reason: "not-h
 
 export const APPROVED_MESSAGE = "Mass delete approved; loading the export again";
 
+const LOADER_STAGES = new Set(["parsing", "diffing", "committing"]);
+const withoutLoaderStages = (times: Run["stageTimes"]): Run["stageTimes"] =>
+  Object.fromEntries(Object.entries(times).filter(([stage]) => !LOADER_STAGES.has(stage)));
+
 const isHeld = (run: Run) => run.status === "failed" && run.error?.code === "MASS_DELETE_HELD";
 
 /**
@@ -27,6 +31,8 @@ export function approveHeldRun(run: Run, now: Date, by: string | null = null): A
       stageMessage: APPROVED_MESSAGE,
       stageMessageAt: now,
       stageChangedAt: now,
+      // The approved attempt loads again: its loader stages are timed afresh from now.
+      stageTimes: { ...withoutLoaderStages(run.stageTimes), parsing: now },
       finishedAt: null,
       error: null,
       destinationUntouched: null,

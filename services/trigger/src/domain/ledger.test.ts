@@ -80,6 +80,21 @@ describe("applyEvent: a healthy run", () => {
   });
 });
 
+describe("applyEvent: the stage timeline", () => {
+  const at = (event: SyncEvent) => new Date(event.occurredAt);
+
+  it("times each stage from its first report, csv-ready starting the load", () => {
+    const run = fold([requested, scraping, exporting, uploading, csvReady, parsing, committing, completed]);
+    expect(run.stageTimes).toEqual({ scraping: at(scraping), uploading: at(uploading), parsing: at(csvReady), committing: at(committing) });
+  });
+
+  it("keeps the earliest report of a stage whatever order the reports arrive in", () => {
+    const run = fold([requested, uploading, exporting, committing, scraping, parsing]);
+    expect(run.stageTimes).toEqual({ scraping: at(scraping), uploading: at(uploading), parsing: at(parsing), committing: at(committing) });
+    expect(run.stage).toBe("committing");
+  });
+});
+
 describe("applyEvent: late, duplicate and out-of-order events", () => {
   const healthy = [requested, scraping, exporting, uploading, csvReady, parsing, committing, completed];
 
@@ -238,6 +253,9 @@ describe("approval of a held run", () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.run).toMatchObject({ status: "running", stage: "parsing", attempt: 2, error: null, finishedAt: null, sourceObject: object });
+    // The approved attempt's load is timed afresh; the scrape's times stay.
+    expect(result.run.stageTimes).toEqual({ ...heldRun.stageTimes, parsing: approvedAt, diffing: undefined, committing: undefined });
+    expect(Object.keys(result.run.stageTimes).sort()).toEqual(["parsing", ...Object.keys(heldRun.stageTimes).filter((stage) => !["parsing", "diffing", "committing"].includes(stage))].sort());
     expect(approveHeldRun(fold([requested, failed(30)]), approvedAt)).toEqual({ ok: false, reason: "not-held" });
     expect(approveHeldRun(fold([requested, completed]), approvedAt)).toEqual({ ok: false, reason: "not-held" });
     expect(approveHeldRun(fold([requested, held]), approvedAt)).toEqual({ ok: false, reason: "no-export" });

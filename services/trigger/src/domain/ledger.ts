@@ -58,6 +58,7 @@ export function emptyRun(id: string, when: Date): Run {
     requestedAt: when,
     startedAt: null,
     stageChangedAt: when,
+    stageTimes: {},
     finishedAt: null,
     counts: null,
     durationMs: null,
@@ -99,8 +100,15 @@ function activeStageIndex(stage: FailureStage): number {
   return stage === "notifying" ? STAGES.length : stageIndex(stage);
 }
 
+/** The earliest report of each stage wins, whatever order the reports arrive in. */
+function reached(run: Run, stage: Stage, when: Date): Run {
+  const known = run.stageTimes[stage];
+  return known !== undefined && known <= when ? run : { ...run, stageTimes: { ...run.stageTimes, [stage]: when } };
+}
+
 /** Moves an active run forward to `stage` (never back) and records the message. */
-function advance(run: Run, stage: Stage, message: string, when: Date): Run {
+function advance(active: Run, stage: Stage, message: string, when: Date): Run {
+  const run = reached(active, stage, when);
   const current = activeStageIndex(run.stage);
   const target = stageIndex(stage);
   if (target < current) return run;

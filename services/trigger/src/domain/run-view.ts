@@ -1,4 +1,4 @@
-import { ERROR_CODES, phaseOf } from "@crm-sync/contracts";
+import { ERROR_CODES, phaseOf, STAGES } from "@crm-sync/contracts";
 import type { RunPhase, RunView } from "@crm-sync/trigger-client";
 import type { Run } from "./run.ts";
 
@@ -21,6 +21,13 @@ export function toRunView(run: Run): RunView {
     requestedAt: run.requestedAt.toISOString(),
     startedAt: run.startedAt?.toISOString() ?? null,
     stageChangedAt: run.stageChangedAt.toISOString(),
+    // In stage order, however they were stored (jsonb reorders keys): a stream compares views as text.
+    stageTimes: Object.fromEntries(
+      STAGES.flatMap((stage) => {
+        const at = run.stageTimes[stage];
+        return at === undefined ? [] : [[stage, at.toISOString()]];
+      }),
+    ),
     finishedAt: run.finishedAt?.toISOString() ?? null,
     counts: run.counts,
     durationMs: run.durationMs,

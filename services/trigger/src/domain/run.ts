@@ -1,4 +1,4 @@
-import type { Artifact, ErrorCode, FailureStage, StoredObject, SyncCounts, TriggerKind } from "@crm-sync/contracts";
+import type { Artifact, ErrorCode, FailureStage, Stage, StoredObject, SyncCounts, TriggerKind } from "@crm-sync/contracts";
 
 export type RunStatus = "queued" | "running" | "succeeded" | "failed";
 
@@ -29,6 +29,8 @@ export interface Run {
   requestedAt: Date;
   startedAt: Date | null;
   stageChangedAt: Date;
+  /** When the run first reached each stage it has reported (for the run page's timeline). */
+  stageTimes: Partial<Record<Stage, Date>>;
   finishedAt: Date | null;
   counts: SyncCounts | null;
   durationMs: number | null;

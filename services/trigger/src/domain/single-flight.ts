@@ -67,6 +67,7 @@ export const MIRRORED_FIELDS = [
   "stageMessageAt",
   "startedAt",
   "stageChangedAt",
+  "stageTimes",
   "finishedAt",
   "counts",
   "durationMs",

@@ -10,6 +10,7 @@ const COLUMNS_OF: Readonly<Record<MirroredField, readonly string[]>> = {
   stageMessageAt: ["stage_message_at"],
   startedAt: ["started_at"],
   stageChangedAt: ["stage_changed_at"],
+  stageTimes: ["stage_times"],
   finishedAt: ["finished_at"],
   counts: ["counts"],
   durationMs: ["duration_ms"],

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Artifact, ErrorCode, FailureStage, StoredObject, SyncCounts, TriggerKind } from "@crm-sync/contracts";
+import { Artifact, ErrorCode, FailureStage, Stage, StoredObject, SyncCounts, TriggerKind } from "@crm-sync/contracts";
 import type { Run } from "../domain/run.ts";
 
 /**
@@ -17,6 +17,8 @@ export const RunRow = z.object({
   requested_at: z.date(),
   started_at: z.date().nullable(),
   stage_changed_at: z.date(),
+  // jsonb {stage: ISO time}; a row written before the column existed, or by the loader, has {}.
+  stage_times: z.partialRecord(Stage, z.iso.datetime({ offset: true }).transform((text) => new Date(text))),
   finished_at: z.date().nullable(),
   // The loader writes counts and source_object too, from the same contract types.
   counts: SyncCounts.nullable(),
@@ -56,6 +58,7 @@ export function runFromRow(input: unknown): Run {
     requestedAt: row.requested_at,
     startedAt: row.started_at,
     stageChangedAt: row.stage_changed_at,
+    stageTimes: row.stage_times,
     finishedAt: row.finished_at,
     counts: row.counts,
     durationMs: row.duration_ms,

@@ -221,12 +221,12 @@ async function writeRun(tx: TransactionSql, run: Run): Promise<void> {
   await tx`
     insert into crm_sync.runs (
       id, trigger, requested_by, status, stage, stage_message, stage_message_at, requested_at, started_at,
-      stage_changed_at, finished_at, counts, duration_ms, error_code, error_message, error_retryable,
+      stage_changed_at, stage_times, finished_at, counts, duration_ms, error_code, error_message, error_retryable,
       destination_untouched, artifacts, source_object, sha256, rows_in_file, portal_total, attempt,
       approved_at, stage_timed_out, trace_id, approved_by, discarded_at, discarded_by, served_by, dispatched_at, updated_at
     ) values (
       ${run.id}, ${run.trigger}, ${run.requestedBy}, ${run.status}, ${run.stage}, ${run.stageMessage},
-      ${run.stageMessageAt}, ${run.requestedAt}, ${run.startedAt}, ${run.stageChangedAt}, ${run.finishedAt},
+      ${run.stageMessageAt}, ${run.requestedAt}, ${run.startedAt}, ${run.stageChangedAt}, ${json(run.stageTimes)}, ${run.finishedAt},
       ${json(run.counts)}, ${run.durationMs}, ${run.error?.code ?? null}, ${run.error?.message ?? null},
       ${run.error?.retryable ?? null}, ${run.destinationUntouched}, ${json(run.artifacts)},
       ${json(run.sourceObject)}, ${run.sourceObject?.sha256 ?? null}, ${run.rowsInFile}, ${run.portalTotal},
@@ -237,7 +237,7 @@ async function writeRun(tx: TransactionSql, run: Run): Promise<void> {
       trigger = excluded.trigger, requested_by = excluded.requested_by, status = excluded.status,
       stage = excluded.stage, stage_message = excluded.stage_message, stage_message_at = excluded.stage_message_at,
       requested_at = excluded.requested_at, started_at = excluded.started_at,
-      stage_changed_at = excluded.stage_changed_at, finished_at = excluded.finished_at, counts = excluded.counts,
+      stage_changed_at = excluded.stage_changed_at, stage_times = excluded.stage_times, finished_at = excluded.finished_at, counts = excluded.counts,
       duration_ms = excluded.duration_ms, error_code = excluded.error_code, error_message = excluded.error_message,
       error_retryable = excluded.error_retryable, destination_untouched = excluded.destination_untouched,
       artifacts = excluded.artifacts, source_object = excluded.source_object, sha256 = coalesce(excluded.sha256, crm_sync.runs.sha256),
