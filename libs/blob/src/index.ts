@@ -1,11 +1,8 @@
-export { FileBlobStore } from "./file-blob-store.ts";
-export type { FileBlobStoreOptions } from "./file-blob-store.ts";
+// The main entry: everything in local.ts (the file store and what every store shares) plus
+// Google Cloud Storage.
+export * from "./local.ts";
 export { GcsBlobStore } from "./gcs-blob-store.ts";
 export type { GcsBlobStoreOptions } from "./gcs-blob-store.ts";
-export { BlobExistsError, BlobNotFoundError, UnsafeBlobNameError } from "./blob-errors.ts";
-export { assertSafeBlobName, assertSafePrefix, EVIDENCE_PREFIX, EXPORTS_PREFIX, isExportObjectName } from "./blob-name.ts";
-export type { BlobInfo, BlobSource, BlobStore, PutOptions } from "./types.ts";
 export { openBlobStore } from "./open-blob-store.ts";
 export type { OpenBlobStoreOptions } from "./open-blob-store.ts";
 export { ensureBucket } from "./ensure-bucket.ts";
-export { readWithStallTimeout } from "./read-stall.ts";

@@ -41,30 +41,16 @@ export const m = (group, key) => catalog?.[group]?.[key];
 
 export const formatNumber = (value) => new Intl.NumberFormat(catalog.format.locale).format(value);
 
-export function formatDateTime(iso) {
+/** A time in Bangkok, whatever the browser's zone, with the given parts. */
+function inBangkok(iso, parts) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat(catalog.format.locale, {
-    timeZone: catalog.format.timeZone,
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(new Date(iso));
+  return new Intl.DateTimeFormat(catalog.format.locale, { timeZone: catalog.format.timeZone, hourCycle: "h23", ...parts }).format(new Date(iso));
 }
 
-/** A time of day to the second, in Bangkok: the stages of one run are seconds apart. */
-export function formatTime(iso) {
-  if (!iso) return "";
-  return new Intl.DateTimeFormat(catalog.format.locale, {
-    timeZone: catalog.format.timeZone,
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  }).format(new Date(iso));
-}
+export const formatDateTime = (iso) => inBangkok(iso, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+
+/** A time of day to the second: the stages of one run are seconds apart. */
+export const formatTime = (iso) => inBangkok(iso, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
 export function formatDuration(milliseconds) {
   const unit = catalog.format.durationUnits;

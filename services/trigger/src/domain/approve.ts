@@ -1,3 +1,4 @@
+import { phaseOf, STAGES } from "@crm-sync/contracts";
 import type { Run } from "./run.ts";
 
 export type ApprovalResult = { ok: true; run: Run } | { ok: false; reason: "not-held" | "no-export" | "discarded" | "joined" };
@@ -5,9 +6,9 @@ export type DiscardResult = { ok: true; run: Run } | { ok: false; reason: "not-h
 
 export const APPROVED_MESSAGE = "Mass delete approved; loading the export again";
 
-const LOADER_STAGES = new Set(["parsing", "diffing", "committing"]);
-const withoutLoaderStages = (times: Run["stageTimes"]): Run["stageTimes"] =>
-  Object.fromEntries(Object.entries(times).filter(([stage]) => !LOADER_STAGES.has(stage)));
+/** The scrape's stage times only: the loader's stages (phase "loading") run again after an approval. */
+const scrapeStageTimes = (times: Run["stageTimes"]): Run["stageTimes"] =>
+  Object.fromEntries(STAGES.filter((stage) => phaseOf(stage) !== "loading" && times[stage] !== undefined).map((stage) => [stage, times[stage]]));
 
 const isHeld = (run: Run) => run.status === "failed" && run.error?.code === "MASS_DELETE_HELD";
 
@@ -32,7 +33,7 @@ export function approveHeldRun(run: Run, now: Date, by: string | null = null): A
       stageMessageAt: now,
       stageChangedAt: now,
       // The approved attempt loads again: its loader stages are timed afresh from now.
-      stageTimes: { ...withoutLoaderStages(run.stageTimes), parsing: now },
+      stageTimes: { ...scrapeStageTimes(run.stageTimes), parsing: now },
       finishedAt: null,
       error: null,
       destinationUntouched: null,
