@@ -22,7 +22,11 @@ import { MATCH_OLD_SCRIPT_ROWS } from "./old-script-rows.ts";
  * with a flagged key are counted, in the same pass that collects the invalid ones.
  * Rekeys pair by window counts, not correlated subqueries: the latter took seconds at 100k rows.
  * The planner needs to know how many staged rows there are and how many keys repeat; a full
- * ANALYZE of every column took 200 ms at 100k rows, a small sample of the key 10 ms.
+ * ANALYZE of every column took 200 ms at 100k rows, a small sample of the key 10 ms. The writes
+ * join the plan and the diff to the table: without statistics on those two the planner guessed a
+ * thousand rows, and on a day when every customer changed it probed the table's primary key once
+ * per row and sorted for a merge join (about 200 ms per statement at 100k rows, against 100 ms
+ * for the hash joins it picks once it knows their size).
  */
 const BUILD_PLAN = `
   set local default_statistics_target = 10;
@@ -63,6 +67,8 @@ const BUILD_PLAN = `
   insert into loader_plan (kind, customer_id, row_no)
     select 'soft_delete', g.customer_id, null from loader_diff g
     where g.kind = 'gone' and not exists (select 1 from loader_plan p where p.kind = 'rekey' and p.customer_id = g.customer_id);
+  analyze loader_plan;
+  analyze loader_diff (row_no);
 `;
 
 export interface PlanTotals {
