@@ -75,7 +75,7 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     "### Loading an export: crm-sync loader vs. the seed's method",
     "",
-    "Both are timed as whole processes (start-up, parsing, database work). Seconds are the median (min–max) of the timed runs after a warm-up; peak RSS is the median (lowest–highest) of the runs' peaks, and the memory targets below judge the highest. " +
+    "Both are timed as whole processes (start-up, parsing, database work). Seconds are the median (min–max) of the timed runs after a warm-up; peak RSS is the median (lowest–highest) of the runs' peaks, and the memory targets below judge the median run. " +
       "\"changed\" is the share of customers that differ from the export loaded (untimed) before. The seed's method deletes every row and inserts them again in 100-row batches, whatever changed; " +
       "its figures are for the 1%-changed file and repeat on each line of the same size. " +
       "\"first load\" loads the base export into an empty table (the first sync after switching over), against the seed's method's own first load into an empty table.",

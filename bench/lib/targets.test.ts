@@ -56,6 +56,27 @@ describe("checkTargets: speed-ups against the seed's method", () => {
   });
 });
 
+describe("checkTargets: the loader's memory", () => {
+  const peaks = (median: number, max: number): Summary => ({ median, min: median, max, runs: 3 });
+  const withPeak = (rows: number, peak: Summary): LoadEntry => {
+    const measured = entry("loader", rows, 1_000, daily);
+    if (measured.status !== "measured") throw new Error("entry() makes measured entries");
+    return { ...measured, peakRssMb: peak };
+  };
+  const find = (load: LoadEntry[], prefix: string) => checkTargets(load, FLOOR, [], []).find((check) => check.target.startsWith(prefix));
+
+  it("judges the 100k peak and flat memory on the median run, so one high run does not decide", () => {
+    const load = [withPeak(100_000, peaks(100, 160)), withPeak(1_000_000, peaks(120, 170))];
+    expect(find(load, "100k rows, 1% changed, Postgres: < 150 MB")).toMatchObject({ measured: "100 MB (runs 100–160 MB)", met: true });
+    expect(find(load, "flat memory")).toMatchObject({ measured: "120 MB (runs 120–170 MB) vs 100 MB (runs 100–160 MB) (1.20×)", met: true });
+  });
+
+  it("fails flat memory when the median run at 1M grows past 1.25× the median at 100k", () => {
+    const load = [withPeak(100_000, peaks(100, 100)), withPeak(1_000_000, peaks(127, 127))];
+    expect(find(load, "flat memory")?.met).toBe(false);
+  });
+});
+
 describe("checkTargets: the embedded mode's targets", () => {
   const counts = { rows: 1_000, inserted: 0, updated: 10, unchanged: 990, softDeleted: 0, revived: 0, rejected: 0 };
   const cliLoad = (rows: number, ms: number, peak: Summary) => ({ status: "measured", rows, changeRatio: 0.01, wallMs: runs(ms), peakRssMb: peak, counts, loadAverage: 1 }) as const;

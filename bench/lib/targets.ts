@@ -7,7 +7,14 @@ const JUDGED_FROM_ROWS = 100_000;
 
 /** "Flat memory": a million rows may cost at most this much more peak RSS than 100k rows. */
 const FLAT_MEMORY_FACTOR = 1.25;
+const FLAT_MEMORY_TARGET = `flat memory: 1M rows, 1% changed, within ${FLAT_MEMORY_FACTOR}× the peak RSS of 100k rows (median runs)`;
 
+/**
+ * Memory is judged on the median run (the team's decision, issue "Loader speed"): one load in
+ * several peaks 30–40 MB higher when V8 pretenures the parse's objects early (README, Benchmarks),
+ * and a judgement on the highest run turned on whether one of three runs did.
+ */
+const mb = (s: Summary) => `${s.median.toFixed(0)} MB (runs ${s.min.toFixed(0)}–${s.max.toFixed(0)} MB)`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const times = (ratio: number) => `${ratio.toFixed(1)}×`;
 const loopback = (rows: number, changeRatio = DAILY_CHANGE) => ({ implementation: "loader", database: "postgres", network: "loopback", rows, changeRatio }) as const;
@@ -69,8 +76,8 @@ export function checkTargets(
       ? unmeasured("100k rows, 1% changed, Postgres: < 2 s")
       : { target: "100k rows, 1% changed, Postgres: < 2 s", measured: seconds(hundredK.wallMs.median), met: hundredK.wallMs.median < 2000 },
     hundredK === undefined
-      ? unmeasured("100k rows, 1% changed, Postgres: < 150 MB peak RSS")
-      : { target: "100k rows, 1% changed, Postgres: < 150 MB peak RSS", measured: `${hundredK.peakRssMb.max.toFixed(0)} MB (highest run; median run ${hundredK.peakRssMb.median.toFixed(0)} MB)`, met: hundredK.peakRssMb.max < 150 },
+      ? unmeasured("100k rows, 1% changed, Postgres: < 150 MB peak RSS (median run)")
+      : { target: "100k rows, 1% changed, Postgres: < 150 MB peak RSS (median run)", measured: mb(hundredK.peakRssMb), met: hundredK.peakRssMb.median < 150 },
   );
 
   // Ratios against the seed's method in the same run (medians of runs taking turns), from 100k rows up.
@@ -104,11 +111,11 @@ export function checkTargets(
       ? unmeasured("1M rows, 1% changed, Postgres: < 15 s")
       : { target: "1M rows, 1% changed, Postgres: < 15 s", measured: seconds(million.wallMs.median), met: million.wallMs.median < 15_000 },
     million === undefined || hundredK === undefined
-      ? unmeasured(`flat memory: 1M rows within ${FLAT_MEMORY_FACTOR}× the peak RSS of 100k rows`)
+      ? unmeasured(FLAT_MEMORY_TARGET)
       : {
-          target: `flat memory: 1M rows within ${FLAT_MEMORY_FACTOR}× the peak RSS of 100k rows`,
-          measured: `${million.peakRssMb.max.toFixed(0)} MB vs ${hundredK.peakRssMb.max.toFixed(0)} MB (${times(million.peakRssMb.max / hundredK.peakRssMb.max)})`,
-          met: million.peakRssMb.max <= hundredK.peakRssMb.max * FLAT_MEMORY_FACTOR,
+          target: FLAT_MEMORY_TARGET,
+          measured: `${mb(million.peakRssMb)} vs ${mb(hundredK.peakRssMb)} (${(million.peakRssMb.median / hundredK.peakRssMb.median).toFixed(2)}×)`,
+          met: million.peakRssMb.median <= hundredK.peakRssMb.median * FLAT_MEMORY_FACTOR,
         },
   );
 
@@ -131,7 +138,6 @@ export function checkTargets(
 const PGLITE_PEAK_RSS_MB = 300;
 const PGLITE_ONE_K_MS = 300;
 const START_RSS_MB = 250;
-const mb = (s: Summary) => `${s.median.toFixed(0)} MB (runs ${s.min.toFixed(0)}–${s.max.toFixed(0)} MB)`;
 
 /**
  * The embedded mode's targets, on its own processes as a user runs them (`crm-sync load` on
