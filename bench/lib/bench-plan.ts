@@ -23,8 +23,9 @@ const PGLITE_RATIOS = [0, DAILY_CHANGE, 1];
 
 /**
  * `npm run bench`: every size, and at least 3 timed runs of each scenario taking turns with the
- * seed's method, whose ratios the targets judge from 100k rows up (38 minutes on 2 cores on 2026-12-06, by
- * how fast the host runs that day, now that five change ratios and the first load are timed).
+ * seed's method, whose ratios the targets judge from 100k rows up (38 minutes on 2 cores on
+ * 2026-12-06, with five change ratios and the first load timed; more or less by how fast the host
+ * runs that day).
  * The seed's method through the proxy at a million rows (10,000 round trips; 237 s in a trial on
  * 2026-11-27) and PGlite at a million rows run once: their ratios are far from any target's edge.
  */
