@@ -1,16 +1,11 @@
 import { urlVar, shellVar } from "../model/cloud-services.ts";
 import { DAILY_SYNC_JOB, HTTP_JOBS, type HttpJob, type PubSubJob } from "../model/scheduler-jobs.ts";
-import { command, doubleQuoted, singleQuoted } from "./shell.ts";
+import { command, createOrUpdate, doubleQuoted, singleQuoted } from "./shell.ts";
 
 /** `update` when the job exists, else `create`; the two differ only in how headers are passed. */
-function createOrUpdate(kind: "pubsub" | "http", name: string, flags: string[], createOnly: string[], updateOnly: string[]): string {
-  return [
-    `if quiet gcloud scheduler jobs describe ${name} --location="\${REGION}"; then`,
-    command(`gcloud scheduler jobs update ${kind} ${name}`, [...flags, ...updateOnly], "  "),
-    "else",
-    command(`gcloud scheduler jobs create ${kind} ${name}`, [...flags, ...createOnly], "  "),
-    "fi",
-  ].join("\n");
+function jobCreateOrUpdate(kind: "pubsub" | "http", name: string, flags: string[], updateOnly: string[] = []): string {
+  const describe = `gcloud scheduler jobs describe ${name} --location="\${REGION}"`;
+  return createOrUpdate(describe, `gcloud scheduler jobs create ${kind} ${name}`, `gcloud scheduler jobs update ${kind} ${name}`, flags, { update: updateOnly }).join("\n");
 }
 
 const common = (job: PubSubJob | HttpJob) => [
@@ -24,7 +19,7 @@ function renderPubSubJob(job: PubSubJob): string {
   return [
     "# Scheduler publishes as its service agent.",
     command(`bind gcloud pubsub topics add-iam-policy-binding ${job.topic}`, ['--member="${SCHEDULER_AGENT}"', "--role=roles/pubsub.publisher"]),
-    createOrUpdate("pubsub", job.name, [...common(job), `--topic=${job.topic}`, `--message-body=${singleQuoted(job.body)}`], [], []),
+    jobCreateOrUpdate("pubsub", job.name, [...common(job), `--topic=${job.topic}`, `--message-body=${singleQuoted(job.body)}`]),
   ].join("\n");
 }
 
@@ -39,7 +34,7 @@ function renderHttpJob(job: HttpJob): string {
     `--oidc-token-audience=${doubleQuoted(url)}`,
   ];
   // Jobs made by earlier versions of this script sent a static bearer token in a header: drop it.
-  return createOrUpdate("http", job.name, flags, [], ["--clear-headers"]);
+  return jobCreateOrUpdate("http", job.name, flags, ["--clear-headers"]);
 }
 
 /** The daily sync, then the jobs standing in for the services' in-process timers. */

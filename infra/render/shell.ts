@@ -38,3 +38,17 @@ export function command(head: string, args: readonly string[], indent = ""): str
 export function flag(name: string, value: string | number): string {
   return typeof value === "number" ? `--${name}=${value}` : `--${name}=${doubleQuoted(value)}`;
 }
+
+/**
+ * `update` when `describe` finds the resource, else `create`, as shell lines: both get `flags`,
+ * and each its own extra flags (a Scheduler job's headers are cleared on update only).
+ */
+export function createOrUpdate(
+  describe: string,
+  create: string,
+  update: string,
+  flags: readonly string[],
+  only: { create?: readonly string[]; update?: readonly string[] } = {},
+): string[] {
+  return [`if quiet ${describe}; then`, command(update, [...flags, ...(only.update ?? [])], "  "), "else", command(create, [...flags, ...(only.create ?? [])], "  "), "fi"];
+}

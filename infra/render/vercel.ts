@@ -10,16 +10,12 @@ import {
   vercelIssuer,
   vercelPoolPrincipalSet,
 } from "../model/vercel.ts";
-import { command, doubleQuoted } from "./shell.ts";
+import { command, createOrUpdate, doubleQuoted } from "./shell.ts";
 
 const ON = 'if [[ -n "${VERCEL_TEAM}" ]]; then';
 const indent = (lines: string[]) => lines.flatMap((line) => line.split("\n")).map((line) => `  ${line}`);
 
 /** `update` when the resource exists, else `create`, with the same flags. */
-function createOrUpdate(describe: string, create: string, update: string, flags: string[]): string[] {
-  return [`if quiet ${describe}; then`, command(update, flags, "  "), "else", command(create, flags, "  "), "fi"];
-}
-
 /**
  * The Vercel app's identity (model/vercel.ts), after the topics exist: its service account may
  * publish to sync-requested and nothing else; a pool with Vercel's OIDC provider admits the one
